@@ -1,0 +1,24 @@
+FROM python:3.11-slim-bookworm
+
+# WeasyPrint renders with Pango; fonts for Latin and Arabic text.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-dejavu-core curl \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN useradd --create-home --uid 1000 marrakech
+WORKDIR /srv/marrakech
+# The app reads its templates, migrations and seed from the source tree: install it in place.
+COPY pyproject.toml README.md alembic.ini ./
+COPY app ./app
+COPY migrations ./migrations
+COPY templates ./templates
+COPY seed ./seed
+RUN pip install --no-cache-dir -e . && mkdir -p var && chown marrakech var
+
+USER marrakech
+ENV MARRAKECH_ENVIRONMENT=production PORT=8000
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD curl -fsS http://127.0.0.1:${PORT}/healthz || exit 1
+# Migrate and load the historical record (idempotent), then serve.
+CMD ["sh", "-c", "marrakech db upgrade && marrakech seed && marrakech serve --host 0.0.0.0 --port ${PORT} --workers ${WEB_WORKERS:-2}"]

@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres lint format messages bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Serve the app on SQLite (var/marrakech.db) with the historical record loaded.
+run: $(STAMP)
+	$(BIN)/marrakech db upgrade
+	$(BIN)/marrakech seed
+	$(BIN)/marrakech serve --port $(PORT)
+
+## The whole suite: on SQLite, then on a throwaway PostgreSQL cluster, then the linter.
+test: test-sqlite test-postgres lint
+
+test-sqlite: $(STAMP)
+	env -u TEST_DATABASE_URL $(PY) -m pytest -q -n 2
+
+test-postgres: $(STAMP)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(PY) -m pytest -q -n 2; \
+	else .ci/with-postgres $(PY) -m pytest -q -n 2; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format app tests bench
+	$(BIN)/ruff check --fix app tests bench
+
+## Refresh the translation catalogues after changing user-facing text.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output --omit-header \
+		-o app/locale/messages.pot .
+	for lang in fr ar; do \
+		$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale -l $$lang --no-fuzzy-matching --omit-header; \
+	done
+
+bench: $(STAMP)
+	$(PY) bench/read_pages.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,70 @@
+"""Writing to the audit log. Entries are added to the caller's unit of work, so an entry
+exists exactly when the change it describes was committed."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlmodel import Session
+
+from app.audit.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: an organiser account, a focal point (by delegation), the CLI or the system."""
+
+    actor_type: str
+    actor_id: int | None = None
+    label: str = ""
+
+
+SYSTEM = Actor("system", None, "system")
+COMMAND_LINE = Actor("cli", None, "command line")
+
+
+def snapshot(obj: Any, fields: list[str] | None = None) -> dict[str, Any]:
+    """A JSON-safe copy of a model's columns, for the before/after of an entry."""
+    data = obj.model_dump() if fields is None else {name: getattr(obj, name) for name in fields}
+    return {key: _jsonable(value) for key, value in data.items()}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    return value
+
+
+def record(
+    db_session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    subject: Any,
+    edition_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit entry to the current unit of work (the caller commits)."""
+    if getattr(subject, "id", 0) is None:
+        db_session.flush()
+    entry = AuditEntry(
+        actor_type=actor.actor_type,
+        actor_id=actor.actor_id,
+        actor_label=actor.label,
+        action=action,
+        subject_type=type(subject).__name__.lower(),
+        subject_id=getattr(subject, "id", None),
+        edition_id=edition_id,
+        before=before,
+        after=after,
+    )
+    db_session.add(entry)
+    return entry

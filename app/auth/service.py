@@ -1,0 +1,204 @@
+"""Accounts, passwords, login sessions, API tokens and the sign-in throttle."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, Signer
+from sqlmodel import Session, col, delete, func, select
+
+from app.audit import service as audit
+from app.audit.service import Actor
+from app.auth.models import Account, ApiToken, LoginAttempt, LoginSession, Role
+from app.config import get_settings
+from app.errors import Conflict, InvalidInput, NotAuthenticated, TooManyAttempts
+from app.i18n import N_
+from app.timestamps import utcnow
+
+password_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 12
+# A real hash to verify against when the email is unknown, so both cases take as long.
+_DUMMY_HASH = password_hasher.hash("not-a-real-password-for-timing")
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def actor_for(account: Account) -> Actor:
+    return Actor("account", account.id, account.email)
+
+
+def create_account(
+    db_session: Session, *, email: str, password: str, role: Role, actor: Actor
+) -> Account:
+    """Create an organiser account with an Argon2 password hash."""
+    email = normalize_email(email)
+    if "@" not in email or len(email) > 254:
+        raise InvalidInput(N_("Enter a valid email address."), field="email")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            N_("The password must have at least {count} characters."),
+            field="password",
+            count=MIN_PASSWORD_LENGTH,
+        )
+    if db_session.exec(select(Account).where(Account.email == email)).first():
+        raise Conflict(N_("An account with this email already exists."), field="email")
+    account = Account(email=email, password_hash=password_hasher.hash(password), role=role)
+    db_session.add(account)
+    db_session.flush()
+    audit.record(
+        db_session, actor=actor, action="account.create", subject=account,
+        after={"email": email, "role": role.value},
+    )
+    db_session.commit()
+    return account
+
+
+def _throttle_keys(email: str, client_address: str) -> list[str]:
+    return [digest(f"email:{normalize_email(email)}"), digest(f"address:{client_address}")]
+
+
+def authenticate(
+    db_session: Session, *, email: str, password: str, client_address: str
+) -> Account:
+    """Check the credentials, refusing while too many recent attempts have failed."""
+    settings = get_settings()
+    keys = _throttle_keys(email, client_address)
+    window_start = utcnow() - timedelta(minutes=settings.login_throttle_minutes)
+    failures = db_session.exec(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(col(LoginAttempt.key_hash).in_(keys), LoginAttempt.attempted_at >= window_start)
+    ).one()
+    if failures >= settings.login_throttle_attempts:
+        raise TooManyAttempts(
+            N_("Too many failed sign-in attempts. Try again in {minutes} minutes."),
+            minutes=settings.login_throttle_minutes,
+        )
+    account = db_session.exec(
+        select(Account).where(Account.email == normalize_email(email))
+    ).first()
+    try:
+        password_hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
+        valid = account is not None and account.is_active
+    except (VerificationError, InvalidHashError):
+        valid = False
+    if not valid or account is None:
+        for key in keys:
+            db_session.add(LoginAttempt(key_hash=key))
+        db_session.commit()
+        raise NotAuthenticated(N_("The email or the password is not correct."), field="email")
+    db_session.exec(delete(LoginAttempt).where(LoginAttempt.key_hash == keys[0]))
+    if password_hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = password_hasher.hash(password)
+        db_session.add(account)
+    db_session.commit()
+    return account
+
+
+def _cookie_signer() -> Signer:
+    return Signer(get_settings().secret_key, salt="login-session")
+
+
+def sign_cookie(secret: str) -> str:
+    return _cookie_signer().sign(secret).decode()
+
+
+def unsign_cookie(value: str | None) -> str | None:
+    """The login-session secret in a cookie, or None when the signature does not hold."""
+    if not value:
+        return None
+    try:
+        return _cookie_signer().unsign(value).decode()
+    except BadSignature:
+        return None
+
+
+def start_login_session(db_session: Session, *, account: Account) -> str:
+    """Open a login session; return the secret for the cookie (only its digest is stored)."""
+    secret = secrets.token_urlsafe(32)
+    hours = get_settings().login_session_hours
+    db_session.add(
+        LoginSession(
+            token_hash=digest(secret),
+            account_id=account.id,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    db_session.exec(delete(LoginSession).where(LoginSession.expires_at < utcnow()))
+    db_session.commit()
+    return secret
+
+
+def end_login_session(db_session: Session, *, secret: str) -> None:
+    """Sign out: the login session stops existing on the server."""
+    db_session.exec(delete(LoginSession).where(LoginSession.token_hash == digest(secret)))
+    db_session.commit()
+
+
+def account_for_login_session(db_session: Session, secret: str) -> Account | None:
+    row = db_session.exec(
+        select(Account)
+        .join(LoginSession, col(LoginSession.account_id) == Account.id)
+        .where(LoginSession.token_hash == digest(secret), LoginSession.expires_at > utcnow())
+    ).first()
+    return row if row and row.is_active else None
+
+
+API_TOKEN_PREFIX = "mpt_"
+
+
+def create_api_token(
+    db_session: Session, *, account: Account, label: str, actor: Actor
+) -> str:
+    """Issue a bearer token for the write API; the token is shown once, stored hashed."""
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(token_hash=digest(secret), account_id=account.id, label=label[:120])
+    db_session.add(token)
+    db_session.flush()
+    audit.record(
+        db_session, actor=actor, action="api_token.create", subject=token,
+        after={"account_id": account.id, "label": token.label},
+    )
+    db_session.commit()
+    return secret
+
+
+def revoke_api_token(db_session: Session, *, token: ApiToken, actor: Actor) -> None:
+    """Revoke a bearer token at once."""
+    token.revoked_at = utcnow()
+    db_session.add(token)
+    audit.record(db_session, actor=actor, action="api_token.revoke", subject=token)
+    db_session.commit()
+
+
+def account_for_api_token(db_session: Session, secret: str) -> Account | None:
+    result = db_session.exec(
+        select(Account, ApiToken)
+        .join(ApiToken, col(ApiToken.account_id) == Account.id)
+        .where(ApiToken.token_hash == digest(secret), col(ApiToken.revoked_at).is_(None))
+    ).first()
+    if result is None:
+        return None
+    account, token = result
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now
+        db_session.add(token)
+        db_session.commit()
+    return account if account.is_active else None
+
+
+def get_account_by_email(db_session: Session, email: str) -> Account | None:
+    return db_session.exec(select(Account).where(Account.email == normalize_email(email))).first()
+
+
+def list_accounts(db_session: Session) -> list[Account]:
+    return list(db_session.exec(select(Account).order_by(Account.email)))

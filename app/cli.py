@@ -1,0 +1,108 @@
+"""The ``marrakech`` command line: database, seed, server and accounts."""
+
+import sys
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from app.audit.service import COMMAND_LINE
+from app.auth import service as auth_service
+from app.auth.models import Role
+from app.config import get_settings
+from app.db import get_engine
+from app.errors import DomainError
+
+app = typer.Typer(help="Marrakech Platform event backend.", no_args_is_help=True,
+                  add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the migrations up to REVISION (default: the latest)."""
+    from app import migrate
+
+    migrate.upgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Revert the migrations down to REVISION ('base' empties the database)."""
+    from app import migrate
+
+    migrate.downgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@app.command()
+def seed() -> None:
+    """Load the historical record and the entity catalogue (safe to run again)."""
+    from app.history.seeding import seed_all
+
+    with Session(get_engine(), expire_on_commit=False) as db_session:
+        report = seed_all(db_session)
+    typer.echo(f"seeded {report.sources} sources, {report.entities} entities, "
+               f"{report.editions} editions with {report.facts} cited facts")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
+    workers: int = 1,
+) -> None:
+    """Serve the application with uvicorn."""
+    import uvicorn
+
+    uvicorn.run("app.asgi:app", host=host, port=port, workers=workers,
+                proxy_headers=True, log_level="info", access_log=False)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@app.command("create-organizer")
+def create_organizer(
+    email: str,
+    role: Annotated[Role, typer.Option(help="admin, organiser or viewer")] = Role.organiser,
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")]
+    = False,
+) -> None:
+    """Create an organiser account; the password is prompted for (or read from stdin)."""
+    password = _read_password(password_stdin)
+    with Session(get_engine(), expire_on_commit=False) as db_session:
+        try:
+            account = auth_service.create_account(db_session, email=email, password=password,
+                                                  role=role, actor=COMMAND_LINE)
+        except DomainError as error:
+            _fail(str(error))
+            return
+    typer.echo(f"created {account.role} account {account.email}")
+
+
+@app.command("create-token")
+def create_token(email: str, label: str = "command line") -> None:
+    """Print a new bearer token for EMAIL's account (shown once, stored hashed)."""
+    with Session(get_engine(), expire_on_commit=False) as db_session:
+        account = auth_service.get_account_by_email(db_session, email)
+        if account is None:
+            _fail(f"no account for {email}")
+            return
+        token = auth_service.create_api_token(db_session, account=account, label=label,
+                                              actor=COMMAND_LINE)
+    typer.echo(token)
+
+
+if __name__ == "__main__":
+    app()

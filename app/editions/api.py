@@ -1,0 +1,73 @@
+"""JSON API for editions: public reading, organiser writing."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.auth.access import Access, CurrentAccount, allow
+from app.auth.service import actor_for
+from app.db import DbSessionDep
+from app.editions import service as editions_service
+from app.editions.dependencies import VisibleEdition
+from app.editions.models import EditionKind, EditionStatus
+from app.editions.presenters import edition_detail, edition_read
+from app.editions.schemas import EditionCreate, EditionDetail, EditionRead, EditionUpdate
+from app.history import service as history_service
+
+router = APIRouter(prefix="/api/v1/editions", tags=["editions"])
+
+
+def _language(request: Request) -> str:
+    return request.state.language
+
+
+@router.get("", name="api_list_editions", dependencies=[allow(Access.public)])
+def list_editions(
+    request: Request,
+    db_session: DbSessionDep,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    kind: EditionKind | None = None,
+    status: EditionStatus | None = None,
+) -> list[EditionRead]:
+    """Editions in chronological order; drafts only for organisers."""
+    signed_in = getattr(request.state, "account", None) is not None
+    editions = editions_service.list_editions(
+        db_session, include_drafts=signed_in, year=year, kind=kind, status=status
+    )
+    countries = editions_service.countries_by_id(db_session, editions)
+    return [edition_read(request, edition, countries.get(edition.country_id or 0),
+                         _language(request)) for edition in editions]
+
+
+@router.get("/{slug}", name="api_get_edition", dependencies=[allow(Access.public)])
+def get_edition(request: Request, edition: VisibleEdition,
+                db_session: DbSessionDep) -> EditionDetail:
+    """One edition with its reported figures, people, themes, outcomes and sources."""
+    countries = editions_service.countries_by_id(db_session, [edition])
+    record = history_service.records_for(db_session, [edition])[edition.id or 0]
+    return edition_detail(request, edition, countries.get(edition.country_id or 0), record,
+                          _language(request))
+
+
+@router.post("", name="api_create_edition", status_code=status.HTTP_201_CREATED,
+             dependencies=[allow(Access.organiser)])
+def create_edition(request: Request, response: Response, edition_in: EditionCreate,
+                   db_session: DbSessionDep, account: CurrentAccount) -> EditionRead:
+    """Create a draft edition."""
+    edition = editions_service.create_edition(db_session, edition_in=edition_in,
+                                              actor=actor_for(account))
+    response.headers["Location"] = str(request.url_for("api_get_edition", slug=edition.slug))
+    countries = editions_service.countries_by_id(db_session, [edition])
+    return edition_read(request, edition, countries.get(edition.country_id or 0),
+                        _language(request))
+
+
+@router.patch("/{slug}", name="api_update_edition", dependencies=[allow(Access.organiser)])
+def update_edition(request: Request, edition: VisibleEdition, edition_in: EditionUpdate,
+                   db_session: DbSessionDep, account: CurrentAccount) -> EditionRead:
+    """Change an edition's details."""
+    edition = editions_service.update_edition(db_session, edition=edition,
+                                              edition_in=edition_in, actor=actor_for(account))
+    countries = editions_service.countries_by_id(db_session, [edition])
+    return edition_read(request, edition, countries.get(edition.country_id or 0),
+                        _language(request))

@@ -1,0 +1,17 @@
+"""Loading an edition from the path: drafts exist only for signed-in organisers."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.db import DbSessionDep
+from app.editions import service as editions_service
+from app.editions.models import Edition
+
+
+def _visible_edition(slug: str, request: Request, db_session: DbSessionDep) -> Edition:
+    signed_in = getattr(request.state, "account", None) is not None
+    return editions_service.get_edition(db_session, slug, include_drafts=signed_in)
+
+
+VisibleEdition = Annotated[Edition, Depends(_visible_edition)]

@@ -1,0 +1,34 @@
+"""Public edition pages and the organisers' dashboard."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from app.auth.access import Access, allow
+from app.db import DbSessionDep
+from app.editions import service as editions_service
+from app.editions.dependencies import VisibleEdition
+from app.history import service as history_service
+from app.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/editions/{slug}", name="edition_page", dependencies=[allow(Access.public)])
+def edition_page(request: Request, edition: VisibleEdition,
+                 db_session: DbSessionDep) -> HTMLResponse:
+    """One edition: dates, place, people, themes, outcomes, figures and sources."""
+    record = history_service.records_for(db_session, [edition])[edition.id or 0]
+    countries = editions_service.countries_by_id(db_session, [edition])
+    return render(request, "editions/page.html", {
+        "edition": edition,
+        "record": record,
+        "country": countries.get(edition.country_id or 0),
+        "disputed": record.disputed_fields(),
+    })
+
+
+@router.get("/admin", name="dashboard", dependencies=[allow(Access.viewer)])
+def dashboard(request: Request, db_session: DbSessionDep) -> HTMLResponse:
+    """Every edition, drafts and demo included, for organisers."""
+    editions = editions_service.list_editions(db_session, include_drafts=True)
+    return render(request, "editions/dashboard.html", {"editions": list(reversed(editions))})

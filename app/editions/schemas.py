@@ -1,0 +1,117 @@
+"""What the API accepts and returns for editions."""
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from app.editions.models import EditionKind, EditionStatus
+
+Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Slug = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=3, max_length=80)
+]
+
+
+class EditionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug
+    kind: EditionKind = EditionKind.session
+    number: int | None = Field(default=None, ge=1, le=1000)
+    title_en: Text300
+    title_fr: Text300 | None = None
+    title_ar: Text300 | None = None
+    city_en: Text120
+    city_fr: Text120 | None = None
+    city_ar: Text120 | None = None
+    country_code: str | None = Field(default="MAR", max_length=20)
+    venue: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    time_zone: str = Field(default="Africa/Casablanca", max_length=60)
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> "EditionCreate":
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date must not be before start_date")
+        if self.kind == EditionKind.precursor and self.number is not None:
+            raise ValueError("a precursor edition has no session number")
+        return self
+
+
+class EditionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title_en: Text300 | None = None
+    title_fr: Text300 | None = None
+    title_ar: Text300 | None = None
+    city_en: Text120 | None = None
+    city_fr: Text120 | None = None
+    city_ar: Text120 | None = None
+    venue: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    summary_en: str | None = Field(default=None, max_length=20000)
+    summary_fr: str | None = Field(default=None, max_length=20000)
+    summary_ar: str | None = Field(default=None, max_length=20000)
+
+
+class FigureRead(BaseModel):
+    metric: str
+    value: int
+    qualifier: str
+    source_id: int
+    quote: str
+
+
+class PersonRead(BaseModel):
+    name: str
+    role: str
+    function: str | None
+    source_id: int
+
+
+class SourceRef(BaseModel):
+    id: int
+    title: str
+    filename: str
+    language: str
+    url: str
+
+
+class FactRead(BaseModel):
+    field: str
+    value: str
+    source_id: int
+    quote: str
+
+
+class EditionRead(BaseModel):
+    slug: str
+    kind: EditionKind
+    number: int | None
+    year: int
+    title: str
+    city: str
+    city_aliases: list[str]
+    country: str | None
+    country_code: str | None
+    venue: str | None
+    start_date: date | None
+    end_date: date | None
+    time_zone: str
+    status: EditionStatus
+    is_demo: bool
+    url: str
+
+
+class EditionDetail(EditionRead):
+    summary: str | None
+    figures: list[FigureRead]
+    people: list[PersonRead]
+    themes: list[str]
+    reported_outcomes: list[str]
+    facts: list[FactRead]
+    sources: list[SourceRef]

@@ -1,0 +1,123 @@
+"""Finding, creating and changing editions."""
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.audit.service import Actor, snapshot
+from app.editions.models import PUBLIC_STATUSES, Edition, EditionKind, EditionStatus
+from app.editions.schemas import EditionCreate, EditionUpdate
+from app.entities.models import Entity
+from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import N_
+from app.timestamps import utcnow
+
+
+def list_editions(
+    db_session: Session,
+    *,
+    include_drafts: bool = False,
+    include_demo: bool = True,
+    year: int | None = None,
+    kind: EditionKind | None = None,
+    status: EditionStatus | None = None,
+) -> list[Edition]:
+    """Editions in chronological order, drafts only for organisers."""
+    query = select(Edition)
+    if not include_drafts:
+        query = query.where(col(Edition.status).in_(PUBLIC_STATUSES))
+    if not include_demo:
+        query = query.where(col(Edition.is_demo).is_(False))
+    if year is not None:
+        query = query.where(Edition.year == year)
+    if kind is not None:
+        query = query.where(Edition.kind == kind)
+    if status is not None:
+        query = query.where(Edition.status == status)
+    query = query.order_by(Edition.year, col(Edition.start_date).nulls_last(), Edition.id)
+    return list(db_session.exec(query))
+
+
+def get_edition(db_session: Session, slug: str, *, include_drafts: bool = False) -> Edition:
+    """The edition with this slug; a draft is invisible to the public."""
+    edition = db_session.exec(select(Edition).where(Edition.slug == slug)).first()
+    if edition is None or (edition.status == EditionStatus.draft and not include_drafts):
+        raise NotFound(N_("There is no edition '{slug}'."), slug=slug)
+    return edition
+
+
+def countries_by_id(db_session: Session, editions: Sequence[Edition]) -> dict[int, Entity]:
+    """The host countries of these editions, in one query."""
+    ids = {edition.country_id for edition in editions if edition.country_id}
+    if not ids:
+        return {}
+    return {entity.id: entity for entity in db_session.exec(
+        select(Entity).where(col(Entity.id).in_(ids))
+    ) if entity.id is not None}
+
+
+def _entity_by_code(db_session: Session, code: str | None) -> Entity | None:
+    if not code:
+        return None
+    entity = db_session.exec(select(Entity).where(Entity.code == code.upper())).first()
+    if entity is None:
+        raise InvalidInput(N_("There is no entity with the code '{code}'."), field="country_code",
+                           code=code)
+    return entity
+
+
+def _check_time_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise InvalidInput(N_("'{zone}' is not a known time zone."), field="time_zone",
+                           zone=name) from error
+
+
+def create_edition(db_session: Session, *, edition_in: EditionCreate, actor: Actor) -> Edition:
+    """Create a draft edition."""
+    if db_session.exec(select(Edition).where(Edition.slug == edition_in.slug)).first():
+        raise Conflict(N_("The slug '{slug}' is already taken."), field="slug",
+                       slug=edition_in.slug)
+    if edition_in.number is not None and db_session.exec(
+        select(Edition).where(Edition.number == edition_in.number)
+    ).first():
+        raise Conflict(N_("Session number {number} already exists."), field="number",
+                       number=edition_in.number)
+    _check_time_zone(edition_in.time_zone)
+    country = _entity_by_code(db_session, edition_in.country_code)
+    data = edition_in.model_dump(exclude={"country_code"})
+    year = edition_in.start_date.year if edition_in.start_date else utcnow().year
+    edition = Edition(**data, year=year, country_id=country.id if country else None,
+                      status=EditionStatus.draft)
+    db_session.add(edition)
+    db_session.flush()
+    audit.record(db_session, actor=actor, action="edition.create", subject=edition,
+                 edition_id=edition.id, after=snapshot(edition))
+    db_session.commit()
+    return edition
+
+
+def update_edition(
+    db_session: Session, *, edition: Edition, edition_in: EditionUpdate, actor: Actor
+) -> Edition:
+    """Change an edition's details; the dates must stay in order."""
+    before = snapshot(edition)
+    changes = edition_in.model_dump(exclude_unset=True)
+    start_date = changes.get("start_date", edition.start_date)
+    end_date = changes.get("end_date", edition.end_date)
+    if start_date and end_date and end_date < start_date:
+        raise InvalidInput(N_("The end date must not be before the start date."),
+                           field="end_date")
+    for name, value in changes.items():
+        setattr(edition, name, value)
+    if start_date:
+        edition.year = start_date.year
+    edition.updated_at = utcnow()
+    db_session.add(edition)
+    audit.record(db_session, actor=actor, action="edition.update", subject=edition,
+                 edition_id=edition.id, before=before, after=snapshot(edition))
+    db_session.commit()
+    return edition

@@ -1,0 +1,35 @@
+"""JSON API for the entity catalogue."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from app.auth.access import Access, allow
+from app.db import DbSessionDep
+from app.entities import service as entities_service
+from app.entities.models import EntityType
+
+router = APIRouter(prefix="/api/v1/entities", tags=["entities"])
+
+
+class EntityRead(BaseModel):
+    code: str
+    iso_alpha2: str | None
+    entity_type: EntityType
+    name_en: str
+    name_fr: str
+    name_ar: str
+    region: str | None
+    african_union_member: bool
+
+
+@router.get("", name="api_list_entities", dependencies=[allow(Access.public)])
+def list_entities(
+    db_session: DbSessionDep,
+    entity_type: EntityType | None = None,
+    african_union_member: bool | None = None,
+) -> list[EntityRead]:
+    """Who can send a delegation: Member States, observer States and organisations."""
+    entities = entities_service.list_entities(
+        db_session, entity_type=entity_type, african_union_member=african_union_member
+    )
+    return [EntityRead.model_validate(entity, from_attributes=True) for entity in entities]

@@ -1,0 +1,42 @@
+"""Public pages of the record: the home page and one page per source."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from app.auth.access import Access, allow
+from app.db import DbSessionDep
+from app.editions import service as editions_service
+from app.editions.models import EditionStatus
+from app.history import service as history_service
+from app.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+UPCOMING = (EditionStatus.announced, EditionStatus.registration_open,
+            EditionStatus.registration_closed)
+
+
+@router.get("/", name="home", dependencies=[allow(Access.public)])
+def home(request: Request, db_session: DbSessionDep) -> HTMLResponse:
+    """The timeline of editions, the participation chart and the next edition."""
+    editions = editions_service.list_editions(db_session, include_demo=False)
+    records = history_service.records_for(db_session, editions)
+    countries = editions_service.countries_by_id(db_session, editions)
+    upcoming = [edition for edition in editions if edition.status in UPCOMING]
+    return render(request, "history/home.html", {
+        "editions": editions,
+        "records": records,
+        "countries": countries,
+        "chart": history_service.participation_chart(editions, records),
+        "next_edition": upcoming[0] if upcoming else None,
+    })
+
+
+@router.get("/sources/{source_id}", name="source_page", dependencies=[allow(Access.public)])
+def source_page(source_id: int, request: Request, db_session: DbSessionDep) -> HTMLResponse:
+    """A source document and the facts it backs."""
+    source = history_service.get_source(db_session, source_id)
+    return render(request, "history/source.html", {
+        "source": source,
+        "backed": history_service.facts_backed_by(db_session, source),
+    })

@@ -1,0 +1,229 @@
+"""Reading the historical record: the facts of editions, sources, the participation chart.
+
+Each loader takes many editions and runs one query per kind of fact, so a page costs the
+same number of queries whatever the number of editions.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from app.editions.models import PUBLIC_STATUSES, Edition
+from app.errors import NotFound
+from app.history.models import (
+    EditionFact,
+    EditionPerson,
+    FigureMetric,
+    Person,
+    ReportedFigure,
+    ReportedOutcome,
+    Source,
+    Theme,
+)
+from app.i18n import N_
+
+
+@dataclass
+class EditionRecord:
+    """Everything the sources report about one edition."""
+
+    facts: list[EditionFact] = field(default_factory=list)
+    figures: list[ReportedFigure] = field(default_factory=list)
+    people: list[tuple[EditionPerson, Person]] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)
+    outcomes: list[ReportedOutcome] = field(default_factory=list)
+    sources: dict[int, Source] = field(default_factory=dict)
+
+    def facts_for(self, name: str) -> list[EditionFact]:
+        return [fact for fact in self.facts if fact.field == name]
+
+    def disputed_fields(self) -> set[str]:
+        """Attributes for which the sources give different values."""
+        values: dict[str, set[str]] = defaultdict(set)
+        for fact in self.facts:
+            values[fact.field].add(fact.value)
+        return {name for name, seen in values.items() if len(seen) > 1}
+
+
+def records_for(db_session: Session, editions: Sequence[Edition]) -> dict[int, EditionRecord]:
+    """The record of each edition, in a constant number of queries."""
+    ids = [edition.id for edition in editions if edition.id is not None]
+    records: dict[int, EditionRecord] = {edition_id: EditionRecord() for edition_id in ids}
+    if not ids:
+        return records
+    for fact in db_session.exec(
+        select(EditionFact).where(col(EditionFact.edition_id).in_(ids)).order_by(EditionFact.id)
+    ):
+        records[fact.edition_id].facts.append(fact)
+    for figure in db_session.exec(
+        select(ReportedFigure)
+        .where(col(ReportedFigure.edition_id).in_(ids))
+        .order_by(ReportedFigure.metric, ReportedFigure.id)
+    ):
+        records[figure.edition_id].figures.append(figure)
+    for role, person in db_session.exec(
+        select(EditionPerson, Person)
+        .join(Person, col(Person.id) == EditionPerson.person_id)
+        .where(col(EditionPerson.edition_id).in_(ids))
+        .order_by(EditionPerson.position, EditionPerson.id)
+    ):
+        records[role.edition_id].people.append((role, person))
+    for theme in db_session.exec(
+        select(Theme).where(col(Theme.edition_id).in_(ids)).order_by(Theme.position, Theme.id)
+    ):
+        records[theme.edition_id].themes.append(theme)
+    for outcome in db_session.exec(
+        select(ReportedOutcome)
+        .where(col(ReportedOutcome.edition_id).in_(ids))
+        .order_by(ReportedOutcome.position, ReportedOutcome.id)
+    ):
+        records[outcome.edition_id].outcomes.append(outcome)
+    source_ids = {
+        row.source_id
+        for record in records.values()
+        for row in [*record.facts, *record.figures, *record.themes, *record.outcomes]
+    } | {role.source_id for record in records.values() for role, _ in record.people}
+    if source_ids:
+        sources = {
+            source.id: source
+            for source in db_session.exec(select(Source).where(col(Source.id).in_(source_ids)))
+            if source.id is not None
+        }
+        for record in records.values():
+            used = {row.source_id for row in [*record.facts, *record.figures, *record.themes,
+                                              *record.outcomes]}
+            used |= {role.source_id for role, _ in record.people}
+            record.sources = {source_id: sources[source_id] for source_id in sorted(used)}
+    return records
+
+
+def list_sources(db_session: Session) -> list[Source]:
+    return list(db_session.exec(select(Source).order_by(Source.key)))
+
+
+def get_source(db_session: Session, source_id: int) -> Source:
+    """A source by its id."""
+    source = db_session.get(Source, source_id)
+    if source is None:
+        raise NotFound(N_("There is no source {id}."), id=source_id)
+    return source
+
+
+@dataclass
+class BackedFact:
+    """A fact a source backs, with the public edition it concerns."""
+
+    edition: Edition
+    kind: str
+    row: object
+
+
+def facts_backed_by(db_session: Session, source: Source) -> list[BackedFact]:
+    """Every fact of a public edition that cites this source."""
+    backed: list[BackedFact] = []
+    public = col(Edition.status).in_(PUBLIC_STATUSES)
+    for kind, model in (("fact", EditionFact), ("figure", ReportedFigure), ("theme", Theme),
+                        ("outcome", ReportedOutcome)):
+        for row, edition in db_session.exec(
+            select(model, Edition)
+            .join(Edition, col(Edition.id) == model.edition_id)
+            .where(model.source_id == source.id, public)
+            .order_by(Edition.year, model.id)
+        ):
+            backed.append(BackedFact(edition, kind, row))
+    for role, person, edition in db_session.exec(
+        select(EditionPerson, Person, Edition)
+        .join(Person, col(Person.id) == EditionPerson.person_id)
+        .join(Edition, col(Edition.id) == EditionPerson.edition_id)
+        .where(EditionPerson.source_id == source.id, public)
+        .order_by(Edition.year, EditionPerson.id)
+    ):
+        backed.append(BackedFact(edition, "person", (role, person)))
+    backed.sort(key=lambda item: (item.edition.year, item.edition.id or 0))
+    return backed
+
+
+@dataclass
+class ChartBar:
+    metric: FigureMetric
+    value: int
+    qualifier: str
+    x: float
+    y: float
+    height: float
+
+
+@dataclass
+class ChartColumn:
+    edition: Edition
+    label_x: float
+    bars: list[ChartBar]
+
+
+@dataclass
+class ParticipationChart:
+    """Geometry of the home page's bar chart, computed here so the template only draws."""
+
+    width: int
+    height: int
+    baseline: float
+    columns: list[ChartColumn]
+    scale_max: int
+    ticks: list[tuple[int, float]]
+    bar_width: float
+
+
+CHART_METRICS = (FigureMetric.participants, FigureMetric.delegations,
+                 FigureMetric.heads_of_agencies)
+
+
+def participation_chart(
+    editions: Sequence[Edition], records: dict[int, EditionRecord]
+) -> ParticipationChart:
+    """Bars per edition for each reported figure; the largest reading of each metric."""
+    width, height, top, bottom, left = 640, 280, 20, 50, 40
+    plot_height = height - top - bottom
+    values: dict[int, dict[FigureMetric, ReportedFigure]] = {}
+    for edition in editions:
+        best: dict[FigureMetric, ReportedFigure] = {}
+        for figure in records.get(edition.id or 0, EditionRecord()).figures:
+            metric = FigureMetric(figure.metric)
+            if metric not in best or figure.value > best[metric].value:
+                best[metric] = figure
+        values[edition.id or 0] = best
+    peak = max((fig.value for best in values.values() for fig in best.values()), default=0)
+    scale_max = max(10, -(-peak // 20) * 20)
+    column_width = (width - left - 10) / max(1, len(editions))
+    bar_width = min(24.0, column_width / (len(CHART_METRICS) + 1))
+    columns: list[ChartColumn] = []
+    for index, edition in enumerate(editions):
+        start_x = left + index * column_width + (column_width - bar_width * len(CHART_METRICS)) / 2
+        bars = []
+        for position, metric in enumerate(CHART_METRICS):
+            figure = values[edition.id or 0].get(metric)
+            if figure is None:
+                continue
+            bar_height = plot_height * figure.value / scale_max
+            bars.append(ChartBar(metric, figure.value, figure.qualifier,
+                                 x=start_x + position * bar_width,
+                                 y=top + plot_height - bar_height, height=bar_height))
+        columns.append(ChartColumn(edition, left + index * column_width + column_width / 2, bars))
+    ticks = [(value, top + plot_height - plot_height * value / scale_max)
+             for value in range(0, scale_max + 1, max(1, scale_max // 4))]
+    return ParticipationChart(width, height, top + plot_height, columns, scale_max, ticks,
+                              bar_width)
+
+
+def describe_fact(item: BackedFact) -> str:
+    """A one-line English description of a backed fact, for the API."""
+    row = item.row
+    if item.kind == "person":
+        role, person = row  # type: ignore[misc]
+        return f"{person.name}: {role.role}"
+    if item.kind == "figure":
+        return f"{row.metric}: {row.qualifier} {row.value}"  # type: ignore[attr-defined]
+    if item.kind == "fact":
+        return f"{row.field}: {row.value}"  # type: ignore[attr-defined]
+    return row.text_en  # type: ignore[attr-defined]

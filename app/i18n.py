@@ -1,0 +1,118 @@
+"""Languages of the interface and of the content: English, French and Arabic.
+
+Catalogues are gettext ``.po`` files under ``app/locale``, read with Babel when first
+needed (no compile step); ``pybabel extract`` refreshes them (see the Makefile).
+"""
+
+from datetime import date, datetime
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any, Literal
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+Language = Literal["en", "fr", "ar"]
+LANGUAGES: tuple[Language, ...] = ("en", "fr", "ar")
+DEFAULT_LANGUAGE: Language = "en"
+RTL_LANGUAGES = frozenset({"ar"})
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGE_COOKIE = "lang"
+
+
+def direction(language: str) -> str:
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
+@lru_cache
+def get_translations(language: str) -> NullTranslations:
+    po_path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if language == DEFAULT_LANGUAGE or not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=language)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def gettext(language: str, message: str, **params: Any) -> str:
+    text = get_translations(language).gettext(message)
+    return text.format(**params) if params else text
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+def negotiate(query: str | None, cookie: str | None, accept_language: str | None) -> Language:
+    """Pick the language: ``?lang=`` first, then the cookie, then Accept-Language."""
+    for candidate in (query, cookie):
+        if candidate in LANGUAGES:
+            return candidate  # type: ignore[return-value]
+    for tag in _parse_accept_language(accept_language or ""):
+        primary = tag.split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary  # type: ignore[return-value]
+    return DEFAULT_LANGUAGE
+
+
+def _parse_accept_language(header: str) -> list[str]:
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip()
+        if not tag:
+            continue
+        quality = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            weighted.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def localized(obj: Any, field: str, language: str) -> tuple[str | None, bool]:
+    """Return the field in ``language`` and whether it fell back to English."""
+    value = getattr(obj, f"{field}_{language}", None)
+    if value:
+        return value, False
+    fallback = getattr(obj, f"{field}_{DEFAULT_LANGUAGE}", None)
+    return fallback, language != DEFAULT_LANGUAGE and bool(fallback)
+
+
+# UN usage: British English ("4 June 2024").
+BABEL_LOCALES = {"en": "en_GB", "fr": "fr", "ar": "ar"}
+
+
+def babel_locale(language: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES.get(language, language))
+
+
+def format_day(value: date | None, language: str, fmt: str = "long") -> str:
+    return format_date(value, format=fmt, locale=babel_locale(language)) if value else ""
+
+
+def format_moment(value: datetime | None, language: str, fmt: str = "medium") -> str:
+    return format_datetime(value, format=fmt, locale=babel_locale(language)) if value else ""
+
+
+def format_clock(value: datetime | None, language: str) -> str:
+    return format_time(value, format="HH:mm", locale=babel_locale(language)) if value else ""
+
+
+def format_number(value: int | float, language: str) -> str:
+    return format_decimal(value, locale=babel_locale(language))

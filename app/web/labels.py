@@ -1,0 +1,45 @@
+"""Human names of stored codes (statuses, roles, metrics...), marked for translation.
+Templates show them with ``_(labels.status[edition.status])``."""
+
+from app.i18n import N_
+
+status = {
+    "draft": N_("Draft"),
+    "announced": N_("Announced"),
+    "registration_open": N_("Registration open"),
+    "registration_closed": N_("Registration closed"),
+    "held": N_("Held"),
+    "concluded": N_("Concluded"),
+    "archived": N_("Archived"),
+}
+kind = {"precursor": N_("Precursor event"), "session": N_("Session")}
+metric = {
+    "participants": N_("Participants"),
+    "delegations": N_("Delegations"),
+    "heads_of_agencies": N_("Heads of agencies"),
+}
+qualifier = {"exact": "", "over": N_("over"), "about": N_("about")}
+person_role = {
+    "co_chair": N_("Co-chair"),
+    "keynote_speaker": N_("Keynote speaker"),
+    "opening_remarks": N_("Opening remarks"),
+    "speaker": N_("Speaker"),
+}
+fact_field = {
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "city": N_("City"),
+    "country": N_("Country"),
+    "venue": N_("Venue"),
+    "year": N_("Year"),
+    "number": N_("Session number"),
+}
+entity_type = {
+    "member_state": N_("Member State"),
+    "observer_state": N_("Observer State"),
+    "un_entity": N_("United Nations entity"),
+    "international_organization": N_("International organisation"),
+    "regional_organization": N_("Regional organisation"),
+    "national_agency": N_("National agency"),
+    "partner": N_("Partner"),
+}

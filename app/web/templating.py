@@ -1,0 +1,79 @@
+"""The Jinja2 environment and the one function routes use to render a page."""
+
+from functools import lru_cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app import i18n
+from app.config import ROOT_DIR
+from app.errors import DomainError
+from app.web import labels
+from app.web.csrf import csrf_form_token
+
+TEMPLATES_DIR = ROOT_DIR / "templates"
+
+
+@lru_cache
+def get_environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["localized"] = lambda obj, field, lang: i18n.localized(obj, field, lang)[0]
+    return environment
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every page needs: language, direction, translation, links, the signed-in account."""
+    language: str = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
+    translations = i18n.get_translations(language)
+
+    def translate(message: str, **params: Any) -> str:
+        text = translations.gettext(message)
+        return text.format(**params) if params else text
+
+    def url_for(name: str, /, **path_params: Any) -> str:
+        return str(request.app.url_path_for(name, **{k: str(v) for k, v in path_params.items()}))
+
+    def language_url(code: str) -> str:
+        url = request.url.include_query_params(lang=code)
+        return f"{url.path}?{url.query}"
+
+    return {
+        "request": request,
+        "lang": language,
+        "dir": i18n.direction(language),
+        "_": translate,
+        "url_for": url_for,
+        "language_url": language_url,
+        "languages": i18n.LANGUAGE_NAMES,
+        "account": getattr(request.state, "account", None),
+        "csrf_token": csrf_form_token(request),
+        "format_day": lambda value, fmt="long": i18n.format_day(value, language, fmt),
+        "format_moment": lambda value, fmt="medium": i18n.format_moment(value, language, fmt),
+        "format_number": lambda value: i18n.format_number(value, language),
+        "localized": lambda obj, field: i18n.localized(obj, field, language),
+        "labels": labels,
+    }
+
+
+def error_message(request: Request, error: DomainError) -> str:
+    """A domain error's message in the reader's language."""
+    language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
+    return error.translated(i18n.get_translations(language).gettext)
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page template with the shared page context."""
+    full_context = page_context(request)
+    full_context.update(context or {})
+    body = get_environment().get_template(template).render(full_context)
+    return HTMLResponse(body, status_code=status_code)

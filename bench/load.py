@@ -1,0 +1,168 @@
+"""A small closed-loop HTTP/1.1 load generator on asyncio streams (keep-alive, no client
+library in the hot path), and helpers to serve an app with uvicorn for a benchmark.
+
+Loads only loopback addresses, with bounded concurrency, duration and request count.
+"""
+
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_REQUESTS = 200_000
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, fraction: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
+
+    @property
+    def p99(self) -> float:
+        return self.percentile(0.99)
+
+
+RequestFactory = Callable[[int], tuple[str, str, dict[str, str], bytes]]
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    length = 0
+    chunked = False
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.lower() == "content-length":
+            length = int(value.strip())
+        elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+    if chunked:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    elif length:
+        await reader.readexactly(length)
+    return status
+
+
+async def _worker(base: str, make_request: RequestFactory, deadline: float,
+                  counter: list[int], result: LoadResult) -> None:
+    parts = urlsplit(base)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        while time.perf_counter() < deadline and counter[0] < MAX_REQUESTS:
+            serial = counter[0]
+            counter[0] += 1
+            method, path, headers, body = make_request(serial)
+            header_text = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+            request = (f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{header_text}"
+                       f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+            started = time.perf_counter()
+            writer.write(request)
+            await writer.drain()
+            try:
+                status = await _read_response(reader)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                result.errors += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
+                continue
+            result.latencies_ms.append((time.perf_counter() - started) * 1000)
+            result.requests += 1
+            if status >= 500:
+                result.errors += 1
+    finally:
+        writer.close()
+
+
+def run_load(base: str, make_request: RequestFactory, *, concurrency: int = 16,
+             seconds: float = 5.0) -> LoadResult:
+    """Drive ``concurrency`` keep-alive connections for ``seconds`` against a loopback URL."""
+    host = urlsplit(base).hostname
+    if host not in LOOPBACK:
+        raise SystemExit(f"refusing to load a non-loopback address: {host}")
+    concurrency = max(1, min(concurrency, 256))
+    seconds = max(0.5, min(seconds, 120.0))
+    result = LoadResult(0, 0, 0.0, [])
+
+    async def main() -> None:
+        counter = [0]
+        started = time.perf_counter()
+        deadline = started + seconds
+        await asyncio.gather(*(_worker(base, make_request, deadline, counter, result)
+                               for _ in range(concurrency)))
+        result.seconds = time.perf_counter() - started
+
+    asyncio.run(main())
+    return result
+
+
+def get(path: str) -> RequestFactory:
+    return lambda _serial: ("GET", path, {}, b"")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def served(app_path: str, *, env: dict[str, str] | None = None,
+           factory: bool = False) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn (one worker) on a free loopback port."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", app_path, "--host", "127.0.0.1",
+               "--port", str(port), "--workers", "1", "--no-access-log", "--log-level",
+               "warning"]
+    if factory:
+        command.append("--factory")
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                if process.poll() is not None:
+                    raise SystemExit(f"server for {app_path} exited") from None
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

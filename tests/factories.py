@@ -1,0 +1,79 @@
+"""Small functions that make test data with obvious defaults."""
+
+import itertools
+from datetime import date
+
+from sqlmodel import Session
+
+from app.audit.service import SYSTEM
+from app.auth import service as auth_service
+from app.auth.models import Account, Role
+from app.editions.models import Edition, EditionKind, EditionStatus
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+def make_account(db_session: Session, *, role: Role = Role.organiser,
+                 email: str | None = None) -> Account:
+    email = email or f"organiser{next(_counter)}@unoct.example"
+    return auth_service.create_account(db_session, email=email, password=PASSWORD, role=role,
+                                       actor=SYSTEM)
+
+
+def make_token(db_session: Session, account: Account) -> str:
+    return auth_service.create_api_token(db_session, account=account, label="test",
+                                         actor=SYSTEM)
+
+
+def auth_headers(db_session: Session, *, role: Role = Role.organiser) -> dict[str, str]:
+    token = make_token(db_session, make_account(db_session, role=role))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def make_edition(
+    db_session: Session,
+    *,
+    status: EditionStatus = EditionStatus.announced,
+    start_date: date | None = date(2027, 6, 2),
+    end_date: date | None = date(2027, 6, 3),
+    slug: str | None = None,
+    number: int | None = None,
+    is_demo: bool = False,
+    city: str = "Rabat",
+) -> Edition:
+    serial = next(_counter)
+    edition = Edition(
+        slug=slug or f"test-edition-{serial}",
+        kind=EditionKind.session,
+        number=number if number is not None else 100 + serial,
+        year=start_date.year if start_date else 2027,
+        title_en=f"Test edition {serial}",
+        title_fr=f"Édition d'essai {serial}",
+        city_en=city,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+        is_demo=is_demo,
+    )
+    db_session.add(edition)
+    db_session.commit()
+    return edition
+
+
+def sign_in(client, db_session: Session, *, role: Role = Role.organiser) -> Account:  # noqa: ANN001
+    """Sign a browser client in through the real form."""
+    account = make_account(db_session, role=role)
+    page = client.get("/admin/sign-in")
+    token = extract_csrf(page.text)
+    response = client.post("/admin/sign-in", data={"email": account.email, "password": PASSWORD,
+                                                   "csrf_token": token, "next": "/admin"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return account
+
+
+def extract_csrf(html: str) -> str:
+    marker = 'name="csrf_token" value="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]

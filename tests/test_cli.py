@@ -1,0 +1,71 @@
+"""The ``marrakech`` command line, run as a newcomer runs it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.database import scratch_database
+
+MARRAKECH = str(Path(sys.executable).with_name("marrakech"))
+
+
+def run(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.run([MARRAKECH, *args], input=stdin, capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def cli_database() -> str:
+    with scratch_database() as url:
+        assert run(url, "db", "upgrade").returncode == 0
+        yield url
+
+
+def test_seed_is_idempotent(cli_database: str) -> None:
+    first = run(cli_database, "seed")
+    second = run(cli_database, "seed")
+    assert first.returncode == 0 and second.returncode == 0
+    assert "4 editions" in first.stdout and first.stdout == second.stdout
+    engine = create_engine(cli_database)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM edition")).scalar() == 4
+        assert connection.execute(text("SELECT count(*) FROM entity")).scalar() >= 195
+    engine.dispose()
+
+
+def test_create_organizer_hashes_the_password_and_token_is_usable(cli_database: str) -> None:
+    created = run(cli_database, "create-organizer", "focal@unoct.example", "--role", "admin",
+                  "--password-stdin", stdin="a long enough password\n")
+    assert created.returncode == 0, created.stderr
+    engine = create_engine(cli_database)
+    with engine.connect() as connection:
+        stored = connection.execute(text(
+            "SELECT password_hash, role FROM account WHERE email = 'focal@unoct.example'")).one()
+    assert stored.password_hash.startswith("$argon2") and stored.role == "admin"
+    token = run(cli_database, "create-token", "focal@unoct.example")
+    assert token.returncode == 0 and token.stdout.strip().startswith("mpt_")
+    with engine.connect() as connection:
+        hashes = connection.execute(text("SELECT token_hash FROM api_token")).scalars().all()
+    engine.dispose()
+    assert token.stdout.strip() not in hashes and len(hashes) == 1
+
+
+def test_create_organizer_refuses_short_passwords_and_duplicates(cli_database: str) -> None:
+    short = run(cli_database, "create-organizer", "short@unoct.example", "--password-stdin",
+                stdin="short\n")
+    assert short.returncode == 1 and "at least 12 characters" in short.stderr
+    run(cli_database, "create-organizer", "twice@unoct.example", "--password-stdin",
+        stdin="a long enough password\n")
+    again = run(cli_database, "create-organizer", "twice@unoct.example", "--password-stdin",
+                stdin="a long enough password\n")
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_create_token_for_an_unknown_account_fails_clearly(cli_database: str) -> None:
+    result = run(cli_database, "create-token", "nobody@unoct.example")
+    assert result.returncode == 1 and "no account" in result.stderr
