@@ -13,8 +13,9 @@ from app.config import get_settings
 from app.db import get_engine
 from app.errors import DomainError
 
-app = typer.Typer(help="Marrakech Platform event backend.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="Marrakech Platform event backend.", no_args_is_help=True, add_completion=False
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -49,8 +50,10 @@ def seed() -> None:
 
     with Session(get_engine(), expire_on_commit=False) as db_session:
         report = seed_all(db_session)
-    typer.echo(f"seeded {report.sources} sources, {report.entities} entities, "
-               f"{report.editions} editions with {report.facts} cited facts")
+    typer.echo(
+        f"seeded {report.sources} sources, {report.entities} entities, "
+        f"{report.editions} editions with {report.facts} cited facts"
+    )
 
 
 @app.command()
@@ -62,8 +65,15 @@ def serve(
     """Serve the application with uvicorn."""
     import uvicorn
 
-    uvicorn.run("app.asgi:app", host=host, port=port, workers=workers,
-                proxy_headers=True, log_level="info", access_log=False)
+    uvicorn.run(
+        "app.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+        access_log=False,
+    )
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -76,15 +86,17 @@ def _read_password(from_stdin: bool) -> str:
 def create_organizer(
     email: str,
     role: Annotated[Role, typer.Option(help="admin, organiser or viewer")] = Role.organiser,
-    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")]
-    = False,
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input")
+    ] = False,
 ) -> None:
     """Create an organiser account; the password is prompted for (or read from stdin)."""
     password = _read_password(password_stdin)
     with Session(get_engine(), expire_on_commit=False) as db_session:
         try:
-            account = auth_service.create_account(db_session, email=email, password=password,
-                                                  role=role, actor=COMMAND_LINE)
+            account = auth_service.create_account(
+                db_session, email=email, password=password, role=role, actor=COMMAND_LINE
+            )
         except DomainError as error:
             _fail(str(error))
             return
@@ -99,8 +111,9 @@ def create_token(email: str, label: str = "command line") -> None:
         if account is None:
             _fail(f"no account for {email}")
             return
-        token = auth_service.create_api_token(db_session, account=account, label=label,
-                                              actor=COMMAND_LINE)
+        token = auth_service.create_api_token(
+            db_session, account=account, label=label, actor=COMMAND_LINE
+        )
     typer.echo(token)
 
 

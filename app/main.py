@@ -83,35 +83,54 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _is_api(request):
             headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
             return JSONResponse(
-                {"detail": [{"loc": ["body", exc.field] if exc.field else [], "msg": message,
-                             "type": type(exc).__name__}]},
+                {
+                    "detail": [
+                        {
+                            "loc": ["body", exc.field] if exc.field else [],
+                            "msg": message,
+                            "type": type(exc).__name__,
+                        }
+                    ]
+                },
                 status_code=exc.status_code,
                 headers=headers,
             )
-        return render(request, "error.html", {"message": message,
-                                              "status_code": exc.status_code},
-                      status_code=exc.status_code)
+        return render(
+            request,
+            "error.html",
+            {"message": message, "status_code": exc.status_code},
+            status_code=exc.status_code,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_api(request) or request.url.path in ("/openapi.json", "/healthz"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                                headers=getattr(exc, "headers", None))
+            return JSONResponse(
+                {"detail": exc.detail},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
         gettext = _gettext_for(request)
-        message = gettext("This page does not exist.") if exc.status_code == 404 else str(
-            exc.detail
+        message = (
+            gettext("This page does not exist.") if exc.status_code == 404 else str(exc.detail)
         )
-        return render(request, "error.html", {"message": message,
-                                              "status_code": exc.status_code},
-                      status_code=exc.status_code)
+        return render(
+            request,
+            "error.html",
+            {"message": message, "status_code": exc.status_code},
+            status_code=exc.status_code,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         # Echo the location and reason of each error, never the submitted value: it may
         # be personal data.
         errors = [
-            {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""),
-             "type": error.get("type", "")}
+            {
+                "loc": list(error.get("loc", ())),
+                "msg": error.get("msg", ""),
+                "type": error.get("type", ""),
+            }
             for error in exc.errors()
         ]
         if _is_api(request):
@@ -119,8 +138,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         gettext = _gettext_for(request)
         fields = ", ".join(str(error["loc"][-1]) for error in errors if error["loc"])
         message = gettext("Some parameters are not valid: {fields}").format(fields=fields)
-        return render(request, "error.html", {"message": message, "status_code": 422},
-                      status_code=422)
+        return render(
+            request, "error.html", {"message": message, "status_code": 422}, status_code=422
+        )
 
 
 async def _language_and_cookies(
@@ -137,12 +157,18 @@ async def _language_and_cookies(
     if query_language in i18n.LANGUAGES and query_language != request.cookies.get(
         i18n.LANGUAGE_COOKIE
     ):
-        response.set_cookie(i18n.LANGUAGE_COOKIE, query_language, max_age=365 * 86400,
-                            samesite="lax", secure=settings.secure_cookies)
+        response.set_cookie(
+            i18n.LANGUAGE_COOKIE,
+            query_language,
+            max_age=365 * 86400,
+            samesite="lax",
+            secure=settings.secure_cookies,
+        )
     new_csrf = getattr(request.state, "new_csrf_cookie", None)
     if new_csrf:
-        response.set_cookie(CSRF_COOKIE, new_csrf, httponly=True, samesite="lax",
-                            secure=settings.secure_cookies)
+        response.set_cookie(
+            CSRF_COOKIE, new_csrf, httponly=True, samesite="lax", secure=settings.secure_cookies
+        )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -161,7 +187,10 @@ async def _log_request(
     route = request.scope.get("route")
     template = getattr(route, "path", None) or "(unmatched)"
     request_log.info(
-        "%s %s %s %.1fms", request.method, template, response.status_code,
+        "%s %s %s %.1fms",
+        request.method,
+        template,
+        response.status_code,
         (time.perf_counter() - started) * 1000,
     )
     return response

@@ -75,8 +75,9 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _worker(base: str, make_request: RequestFactory, deadline: float,
-                  counter: list[int], result: LoadResult) -> None:
+async def _worker(
+    base: str, make_request: RequestFactory, deadline: float, counter: list[int], result: LoadResult
+) -> None:
     parts = urlsplit(base)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     reader, writer = await asyncio.open_connection(host, port)
@@ -86,8 +87,10 @@ async def _worker(base: str, make_request: RequestFactory, deadline: float,
             counter[0] += 1
             method, path, headers, body = make_request(serial)
             header_text = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-            request = (f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{header_text}"
-                       f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+            request = (
+                f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{header_text}"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
             started = time.perf_counter()
             writer.write(request)
             await writer.drain()
@@ -106,8 +109,9 @@ async def _worker(base: str, make_request: RequestFactory, deadline: float,
         writer.close()
 
 
-def run_load(base: str, make_request: RequestFactory, *, concurrency: int = 16,
-             seconds: float = 5.0) -> LoadResult:
+def run_load(
+    base: str, make_request: RequestFactory, *, concurrency: int = 16, seconds: float = 5.0
+) -> LoadResult:
     """Drive ``concurrency`` keep-alive connections for ``seconds`` against a loopback URL."""
     host = urlsplit(base).hostname
     if host not in LOOPBACK:
@@ -120,8 +124,9 @@ def run_load(base: str, make_request: RequestFactory, *, concurrency: int = 16,
         counter = [0]
         started = time.perf_counter()
         deadline = started + seconds
-        await asyncio.gather(*(_worker(base, make_request, deadline, counter, result)
-                               for _ in range(concurrency)))
+        await asyncio.gather(
+            *(_worker(base, make_request, deadline, counter, result) for _ in range(concurrency))
+        )
         result.seconds = time.perf_counter() - started
 
     asyncio.run(main())
@@ -139,13 +144,26 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(app_path: str, *, env: dict[str, str] | None = None,
-           factory: bool = False) -> Iterator[str]:
+def served(
+    app_path: str, *, env: dict[str, str] | None = None, factory: bool = False
+) -> Iterator[str]:
     """Serve an ASGI app with uvicorn (one worker) on a free loopback port."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", app_path, "--host", "127.0.0.1",
-               "--port", str(port), "--workers", "1", "--no-access-log", "--log-level",
-               "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app_path,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     if factory:
         command.append("--factory")
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})

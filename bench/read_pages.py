@@ -25,14 +25,15 @@ def prepare_database(url: str) -> None:
     env = {**os.environ, "DATABASE_URL": url}
     marrakech = str(Path(sys.executable).with_name("marrakech"))
     for command in (["db", "upgrade"], ["seed"]):
-        subprocess.run([marrakech, *command], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        subprocess.run([marrakech, *command], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 def report(label: str, result, bare_rate: float | None) -> None:  # noqa: ANN001
     ratio = f"{result.rate / bare_rate:5.2f}" if bare_rate else "  -  "
-    print(f"{label:<28} {result.rate:9.0f} {result.p50:8.2f} {result.p99:8.2f} {ratio:>6} "
-          f"{result.errors:>6}")
+    print(
+        f"{label:<28} {result.rate:9.0f} {result.p50:8.2f} {result.p99:8.2f} {ratio:>6} "
+        f"{result.errors:>6}"
+    )
 
 
 def main() -> None:
@@ -46,15 +47,15 @@ def main() -> None:
         prepare_database(url)
         print(f"{'path':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>6}")
         with served("bare_app:app", env={"PYTHONPATH": str(ROOT / "bench")}) as base:
-            bare = run_load(base, get("/"), concurrency=args.concurrency,
-                            seconds=args.seconds)
+            bare = run_load(base, get("/"), concurrency=args.concurrency, seconds=args.seconds)
         report("bare FastAPI endpoint", bare, None)
         env = {"DATABASE_URL": url, "MARRAKECH_ENVIRONMENT": "development"}
         with served("app.asgi:app", env=env) as base:
             for path in PATHS:
                 run_load(base, get(path), concurrency=4, seconds=0.5)  # warm up
-                result = run_load(base, get(path), concurrency=args.concurrency,
-                                  seconds=args.seconds)
+                result = run_load(
+                    base, get(path), concurrency=args.concurrency, seconds=args.seconds
+                )
                 report(path, result, bare.rate)
 
 

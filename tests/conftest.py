@@ -51,8 +51,9 @@ def connection(engine: Engine) -> Iterator[Connection]:
 @pytest.fixture
 def db_session(connection: Connection) -> Iterator[Session]:
     """A session whose commits release savepoints inside the test's transaction."""
-    with Session(bind=connection, join_transaction_mode="create_savepoint",
-                 expire_on_commit=False) as db_session:
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as db_session:
         yield db_session
 
 

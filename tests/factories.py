@@ -14,16 +14,17 @@ _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
 
 
-def make_account(db_session: Session, *, role: Role = Role.organiser,
-                 email: str | None = None) -> Account:
+def make_account(
+    db_session: Session, *, role: Role = Role.organiser, email: str | None = None
+) -> Account:
     email = email or f"organiser{next(_counter)}@unoct.example"
-    return auth_service.create_account(db_session, email=email, password=PASSWORD, role=role,
-                                       actor=SYSTEM)
+    return auth_service.create_account(
+        db_session, email=email, password=PASSWORD, role=role, actor=SYSTEM
+    )
 
 
 def make_token(db_session: Session, account: Account) -> str:
-    return auth_service.create_api_token(db_session, account=account, label="test",
-                                         actor=SYSTEM)
+    return auth_service.create_api_token(db_session, account=account, label="test", actor=SYSTEM)
 
 
 def auth_headers(db_session: Session, *, role: Role = Role.organiser) -> dict[str, str]:
@@ -66,9 +67,11 @@ def sign_in(client, db_session: Session, *, role: Role = Role.organiser) -> Acco
     account = make_account(db_session, role=role)
     page = client.get("/admin/sign-in")
     token = extract_csrf(page.text)
-    response = client.post("/admin/sign-in", data={"email": account.email, "password": PASSWORD,
-                                                   "csrf_token": token, "next": "/admin"},
-                           follow_redirects=False)
+    response = client.post(
+        "/admin/sign-in",
+        data={"email": account.email, "password": PASSWORD, "csrf_token": token, "next": "/admin"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     return account
 
@@ -76,4 +79,4 @@ def sign_in(client, db_session: Session, *, role: Role = Role.organiser) -> Acco
 def extract_csrf(html: str) -> str:
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
+    return html[start : html.index('"', start)]

@@ -15,8 +15,15 @@ MARRAKECH = str(Path(sys.executable).with_name("marrakech"))
 
 def run(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url}
-    return subprocess.run([MARRAKECH, *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=120, check=False)
+    return subprocess.run(
+        [MARRAKECH, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +46,21 @@ def test_seed_is_idempotent(cli_database: str) -> None:
 
 
 def test_create_organizer_hashes_the_password_and_token_is_usable(cli_database: str) -> None:
-    created = run(cli_database, "create-organizer", "focal@unoct.example", "--role", "admin",
-                  "--password-stdin", stdin="a long enough password\n")
+    created = run(
+        cli_database,
+        "create-organizer",
+        "focal@unoct.example",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert created.returncode == 0, created.stderr
     engine = create_engine(cli_database)
     with engine.connect() as connection:
-        stored = connection.execute(text(
-            "SELECT password_hash, role FROM account WHERE email = 'focal@unoct.example'")).one()
+        stored = connection.execute(
+            text("SELECT password_hash, role FROM account WHERE email = 'focal@unoct.example'")
+        ).one()
     assert stored.password_hash.startswith("$argon2") and stored.role == "admin"
     token = run(cli_database, "create-token", "focal@unoct.example")
     assert token.returncode == 0 and token.stdout.strip().startswith("mpt_")
@@ -56,13 +71,24 @@ def test_create_organizer_hashes_the_password_and_token_is_usable(cli_database: 
 
 
 def test_create_organizer_refuses_short_passwords_and_duplicates(cli_database: str) -> None:
-    short = run(cli_database, "create-organizer", "short@unoct.example", "--password-stdin",
-                stdin="short\n")
+    short = run(
+        cli_database, "create-organizer", "short@unoct.example", "--password-stdin", stdin="short\n"
+    )
     assert short.returncode == 1 and "at least 12 characters" in short.stderr
-    run(cli_database, "create-organizer", "twice@unoct.example", "--password-stdin",
-        stdin="a long enough password\n")
-    again = run(cli_database, "create-organizer", "twice@unoct.example", "--password-stdin",
-                stdin="a long enough password\n")
+    run(
+        cli_database,
+        "create-organizer",
+        "twice@unoct.example",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
+    again = run(
+        cli_database,
+        "create-organizer",
+        "twice@unoct.example",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert again.returncode == 1 and "already exists" in again.stderr
 
 

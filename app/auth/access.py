@@ -94,7 +94,10 @@ async def _check_csrf(request: Request, *, is_api: bool) -> None:
             submitted = value if isinstance(value, str) else None
     if not csrf_token_is_valid(request, submitted):
         raise CsrfFailed(
-            N_("This form has expired or did not come from this site. Reload the page and try again.")
+            N_(
+                "This form has expired or did not come from this site. "
+                "Reload the page and try again."
+            )
         )
 
 

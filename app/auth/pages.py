@@ -25,8 +25,9 @@ def _safe_next(target: str | None) -> str:
 @router.get("/sign-in", name="sign_in", dependencies=[allow(Access.public)])
 def sign_in_form(request: Request, next: str | None = None) -> HTMLResponse:  # noqa: A002
     """Show the sign-in form."""
-    return render(request, "auth/sign_in.html", {"next": _safe_next(next), "errors": {},
-                                                 "email": ""})
+    return render(
+        request, "auth/sign_in.html", {"next": _safe_next(next), "errors": {}, "email": ""}
+    )
 
 
 @router.post("/sign-in", name="sign_in_submit", dependencies=[allow(Access.public)])
@@ -40,19 +41,31 @@ def sign_in(
     """Check the credentials and open a login session."""
     client = request.client.host if request.client else "unknown"
     try:
-        account = auth_service.authenticate(db_session, email=email, password=password,
-                                            client_address=client)
+        account = auth_service.authenticate(
+            db_session, email=email, password=password, client_address=client
+        )
     except DomainError as error:
-        return render(request, "auth/sign_in.html",
-                      {"next": _safe_next(next), "errors": {"email": error_message(request, error)},
-                       "email": email},
-                      status_code=error.status_code)
+        return render(
+            request,
+            "auth/sign_in.html",
+            {
+                "next": _safe_next(next),
+                "errors": {"email": error_message(request, error)},
+                "email": email,
+            },
+            status_code=error.status_code,
+        )
     secret = auth_service.start_login_session(db_session, account=account)
     response = RedirectResponse(_safe_next(next), status_code=303)
     settings = get_settings()
-    response.set_cookie(LOGIN_COOKIE, auth_service.sign_cookie(secret), httponly=True, samesite="lax",
-                        secure=settings.secure_cookies,
-                        max_age=settings.login_session_hours * 3600)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        auth_service.sign_cookie(secret),
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        max_age=settings.login_session_hours * 3600,
+    )
     return response
 
 

@@ -54,7 +54,10 @@ def create_account(
     db_session.add(account)
     db_session.flush()
     audit.record(
-        db_session, actor=actor, action="account.create", subject=account,
+        db_session,
+        actor=actor,
+        action="account.create",
+        subject=account,
         after={"email": email, "role": role.value},
     )
     db_session.commit()
@@ -65,9 +68,7 @@ def _throttle_keys(email: str, client_address: str) -> list[str]:
     return [digest(f"email:{normalize_email(email)}"), digest(f"address:{client_address}")]
 
 
-def authenticate(
-    db_session: Session, *, email: str, password: str, client_address: str
-) -> Account:
+def authenticate(db_session: Session, *, email: str, password: str, client_address: str) -> Account:
     """Check the credentials, refusing while too many recent attempts have failed."""
     settings = get_settings()
     keys = _throttle_keys(email, client_address)
@@ -152,19 +153,20 @@ def account_for_login_session(db_session: Session, secret: str) -> Account | Non
     return row if row and row.is_active else None
 
 
-API_TOKEN_PREFIX = "mpt_"
+API_TOKEN_PREFIX = "mpt_"  # noqa: S105 - a prefix, not a secret
 
 
-def create_api_token(
-    db_session: Session, *, account: Account, label: str, actor: Actor
-) -> str:
+def create_api_token(db_session: Session, *, account: Account, label: str, actor: Actor) -> str:
     """Issue a bearer token for the write API; the token is shown once, stored hashed."""
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(token_hash=digest(secret), account_id=account.id, label=label[:120])
     db_session.add(token)
     db_session.flush()
     audit.record(
-        db_session, actor=actor, action="api_token.create", subject=token,
+        db_session,
+        actor=actor,
+        action="api_token.create",
+        subject=token,
         after={"account_id": account.id, "label": token.label},
     )
     db_session.commit()

@@ -35,39 +35,61 @@ def list_editions(
         db_session, include_drafts=signed_in, year=year, kind=kind, status=status
     )
     countries = editions_service.countries_by_id(db_session, editions)
-    return [edition_read(request, edition, countries.get(edition.country_id or 0),
-                         _language(request)) for edition in editions]
+    return [
+        edition_read(request, edition, countries.get(edition.country_id or 0), _language(request))
+        for edition in editions
+    ]
 
 
 @router.get("/{slug}", name="api_get_edition", dependencies=[allow(Access.public)])
-def get_edition(request: Request, edition: VisibleEdition,
-                db_session: DbSessionDep) -> EditionDetail:
+def get_edition(
+    request: Request, edition: VisibleEdition, db_session: DbSessionDep
+) -> EditionDetail:
     """One edition with its reported figures, people, themes, outcomes and sources."""
     countries = editions_service.countries_by_id(db_session, [edition])
     record = history_service.records_for(db_session, [edition])[edition.id or 0]
-    return edition_detail(request, edition, countries.get(edition.country_id or 0), record,
-                          _language(request))
+    return edition_detail(
+        request, edition, countries.get(edition.country_id or 0), record, _language(request)
+    )
 
 
-@router.post("", name="api_create_edition", status_code=status.HTTP_201_CREATED,
-             dependencies=[allow(Access.organiser)])
-def create_edition(request: Request, response: Response, edition_in: EditionCreate,
-                   db_session: DbSessionDep, account: CurrentAccount) -> EditionRead:
+@router.post(
+    "",
+    name="api_create_edition",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[allow(Access.organiser)],
+)
+def create_edition(
+    request: Request,
+    response: Response,
+    edition_in: EditionCreate,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+) -> EditionRead:
     """Create a draft edition."""
-    edition = editions_service.create_edition(db_session, edition_in=edition_in,
-                                              actor=actor_for(account))
+    edition = editions_service.create_edition(
+        db_session, edition_in=edition_in, actor=actor_for(account)
+    )
     response.headers["Location"] = str(request.url_for("api_get_edition", slug=edition.slug))
     countries = editions_service.countries_by_id(db_session, [edition])
-    return edition_read(request, edition, countries.get(edition.country_id or 0),
-                        _language(request))
+    return edition_read(
+        request, edition, countries.get(edition.country_id or 0), _language(request)
+    )
 
 
 @router.patch("/{slug}", name="api_update_edition", dependencies=[allow(Access.organiser)])
-def update_edition(request: Request, edition: VisibleEdition, edition_in: EditionUpdate,
-                   db_session: DbSessionDep, account: CurrentAccount) -> EditionRead:
+def update_edition(
+    request: Request,
+    edition: VisibleEdition,
+    edition_in: EditionUpdate,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+) -> EditionRead:
     """Change an edition's details."""
-    edition = editions_service.update_edition(db_session, edition=edition,
-                                              edition_in=edition_in, actor=actor_for(account))
+    edition = editions_service.update_edition(
+        db_session, edition=edition, edition_in=edition_in, actor=actor_for(account)
+    )
     countries = editions_service.countries_by_id(db_session, [edition])
-    return edition_read(request, edition, countries.get(edition.country_id or 0),
-                        _language(request))
+    return edition_read(
+        request, edition, countries.get(edition.country_id or 0), _language(request)
+    )

@@ -29,8 +29,10 @@ PUBLIC_STATUSES = tuple(status for status in EditionStatus if status != EditionS
 
 class Edition(SQLModel, table=True):
     __table_args__ = (
-        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
-                        name="dates_in_order"),
+        CheckConstraint(
+            "end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+            name="dates_in_order",
+        ),
         CheckConstraint("kind = 'session' OR number IS NULL", name="precursor_has_no_number"),
     )
 

@@ -14,17 +14,22 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/editions/{slug}", name="edition_page", dependencies=[allow(Access.public)])
-def edition_page(request: Request, edition: VisibleEdition,
-                 db_session: DbSessionDep) -> HTMLResponse:
+def edition_page(
+    request: Request, edition: VisibleEdition, db_session: DbSessionDep
+) -> HTMLResponse:
     """One edition: dates, place, people, themes, outcomes, figures and sources."""
     record = history_service.records_for(db_session, [edition])[edition.id or 0]
     countries = editions_service.countries_by_id(db_session, [edition])
-    return render(request, "editions/page.html", {
-        "edition": edition,
-        "record": record,
-        "country": countries.get(edition.country_id or 0),
-        "disputed": record.disputed_fields(),
-    })
+    return render(
+        request,
+        "editions/page.html",
+        {
+            "edition": edition,
+            "record": record,
+            "country": countries.get(edition.country_id or 0),
+            "disputed": record.disputed_fields(),
+        },
+    )
 
 
 @router.get("/admin", name="dashboard", dependencies=[allow(Access.viewer)])

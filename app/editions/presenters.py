@@ -51,25 +51,40 @@ def edition_detail(
         **base.model_dump(),
         summary=localized(edition, "summary", language)[0],
         figures=[
-            FigureRead(metric=figure.metric, value=figure.value, qualifier=figure.qualifier,
-                       source_id=figure.source_id, quote=figure.quote)
+            FigureRead(
+                metric=figure.metric,
+                value=figure.value,
+                qualifier=figure.qualifier,
+                source_id=figure.source_id,
+                quote=figure.quote,
+            )
             for figure in record.figures
         ],
         people=[
-            PersonRead(name=person.name, role=role.role,
-                       function=localized(role, "function", language)[0],
-                       source_id=role.source_id)
+            PersonRead(
+                name=person.name,
+                role=role.role,
+                function=localized(role, "function", language)[0],
+                source_id=role.source_id,
+            )
             for role, person in record.people
         ],
         themes=[localized(theme, "text", language)[0] or "" for theme in record.themes],
-        reported_outcomes=[localized(outcome, "text", language)[0] or ""
-                           for outcome in record.outcomes],
-        facts=[FactRead(field=fact.field, value=fact.value, source_id=fact.source_id,
-                        quote=fact.quote) for fact in record.facts],
+        reported_outcomes=[
+            localized(outcome, "text", language)[0] or "" for outcome in record.outcomes
+        ],
+        facts=[
+            FactRead(field=fact.field, value=fact.value, source_id=fact.source_id, quote=fact.quote)
+            for fact in record.facts
+        ],
         sources=[
-            SourceRef(id=source.id or 0, title=source.title, filename=source.filename,
-                      language=source.language,
-                      url=str(request.url_for("source_page", source_id=source.id)))
+            SourceRef(
+                id=source.id or 0,
+                title=source.title,
+                filename=source.filename,
+                language=source.language,
+                url=str(request.url_for("source_page", source_id=source.id)),
+            )
             for source in record.sources.values()
         ],
     )

@@ -53,9 +53,11 @@ def countries_by_id(db_session: Session, editions: Sequence[Edition]) -> dict[in
     ids = {edition.country_id for edition in editions if edition.country_id}
     if not ids:
         return {}
-    return {entity.id: entity for entity in db_session.exec(
-        select(Entity).where(col(Entity.id).in_(ids))
-    ) if entity.id is not None}
+    return {
+        entity.id: entity
+        for entity in db_session.exec(select(Entity).where(col(Entity.id).in_(ids)))
+        if entity.id is not None
+    }
 
 
 def _entity_by_code(db_session: Session, code: str | None) -> Entity | None:
@@ -63,8 +65,9 @@ def _entity_by_code(db_session: Session, code: str | None) -> Entity | None:
         return None
     entity = db_session.exec(select(Entity).where(Entity.code == code.upper())).first()
     if entity is None:
-        raise InvalidInput(N_("There is no entity with the code '{code}'."), field="country_code",
-                           code=code)
+        raise InvalidInput(
+            N_("There is no entity with the code '{code}'."), field="country_code", code=code
+        )
     return entity
 
 
@@ -72,30 +75,41 @@ def _check_time_zone(name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise InvalidInput(N_("'{zone}' is not a known time zone."), field="time_zone",
-                           zone=name) from error
+        raise InvalidInput(
+            N_("'{zone}' is not a known time zone."), field="time_zone", zone=name
+        ) from error
 
 
 def create_edition(db_session: Session, *, edition_in: EditionCreate, actor: Actor) -> Edition:
     """Create a draft edition."""
     if db_session.exec(select(Edition).where(Edition.slug == edition_in.slug)).first():
-        raise Conflict(N_("The slug '{slug}' is already taken."), field="slug",
-                       slug=edition_in.slug)
-    if edition_in.number is not None and db_session.exec(
-        select(Edition).where(Edition.number == edition_in.number)
-    ).first():
-        raise Conflict(N_("Session number {number} already exists."), field="number",
-                       number=edition_in.number)
+        raise Conflict(
+            N_("The slug '{slug}' is already taken."), field="slug", slug=edition_in.slug
+        )
+    if (
+        edition_in.number is not None
+        and db_session.exec(select(Edition).where(Edition.number == edition_in.number)).first()
+    ):
+        raise Conflict(
+            N_("Session number {number} already exists."), field="number", number=edition_in.number
+        )
     _check_time_zone(edition_in.time_zone)
     country = _entity_by_code(db_session, edition_in.country_code)
     data = edition_in.model_dump(exclude={"country_code"})
     year = edition_in.start_date.year if edition_in.start_date else utcnow().year
-    edition = Edition(**data, year=year, country_id=country.id if country else None,
-                      status=EditionStatus.draft)
+    edition = Edition(
+        **data, year=year, country_id=country.id if country else None, status=EditionStatus.draft
+    )
     db_session.add(edition)
     db_session.flush()
-    audit.record(db_session, actor=actor, action="edition.create", subject=edition,
-                 edition_id=edition.id, after=snapshot(edition))
+    audit.record(
+        db_session,
+        actor=actor,
+        action="edition.create",
+        subject=edition,
+        edition_id=edition.id,
+        after=snapshot(edition),
+    )
     db_session.commit()
     return edition
 
@@ -109,15 +123,21 @@ def update_edition(
     start_date = changes.get("start_date", edition.start_date)
     end_date = changes.get("end_date", edition.end_date)
     if start_date and end_date and end_date < start_date:
-        raise InvalidInput(N_("The end date must not be before the start date."),
-                           field="end_date")
+        raise InvalidInput(N_("The end date must not be before the start date."), field="end_date")
     for name, value in changes.items():
         setattr(edition, name, value)
     if start_date:
         edition.year = start_date.year
     edition.updated_at = utcnow()
     db_session.add(edition)
-    audit.record(db_session, actor=actor, action="edition.update", subject=edition,
-                 edition_id=edition.id, before=before, after=snapshot(edition))
+    audit.record(
+        db_session,
+        actor=actor,
+        action="edition.update",
+        subject=edition,
+        edition_id=edition.id,
+        before=before,
+        after=snapshot(edition),
+    )
     db_session.commit()
     return edition

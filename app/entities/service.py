@@ -6,7 +6,9 @@ from app.entities.models import Entity, EntityType
 
 
 def list_entities(
-    db_session: Session, *, entity_type: EntityType | None = None,
+    db_session: Session,
+    *,
+    entity_type: EntityType | None = None,
     african_union_member: bool | None = None,
 ) -> list[Entity]:
     """The catalogue, Member States first, each group in English alphabetical order."""
@@ -17,5 +19,10 @@ def list_entities(
         query = query.where(Entity.african_union_member == african_union_member)
     entities = list(db_session.exec(query))
     order = {kind: index for index, kind in enumerate(EntityType)}
-    return sorted(entities, key=lambda entity: (order.get(EntityType(entity.entity_type), 99),
-                                                entity.name_en.casefold()))
+    return sorted(
+        entities,
+        key=lambda entity: (
+            order.get(EntityType(entity.entity_type), 99),
+            entity.name_en.casefold(),
+        ),
+    )

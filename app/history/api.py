@@ -36,13 +36,26 @@ def get_source(source_id: int, request: Request, db_session: DbSessionDep) -> So
     """A source document, its full text and the facts of public editions it backs."""
     source = history_service.get_source(db_session, source_id)
     facts = [
-        BackedFactRead(edition=item.edition.slug, kind=item.kind,
-                       summary=history_service.describe_fact(item))
+        BackedFactRead(
+            edition=item.edition.slug, kind=item.kind, summary=history_service.describe_fact(item)
+        )
         for item in history_service.facts_backed_by(db_session, source)
     ]
     return SourceRead(
-        **source.model_dump(include={"id", "key", "filename", "title", "kind", "language",
-                                     "publisher", "place", "published_on", "text"}),
+        **source.model_dump(
+            include={
+                "id",
+                "key",
+                "filename",
+                "title",
+                "kind",
+                "language",
+                "publisher",
+                "place",
+                "published_on",
+                "text",
+            }
+        ),
         facts=facts,
         url=str(request.url_for("source_page", source_id=source.id)),
     )

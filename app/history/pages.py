@@ -12,8 +12,11 @@ from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-UPCOMING = (EditionStatus.announced, EditionStatus.registration_open,
-            EditionStatus.registration_closed)
+UPCOMING = (
+    EditionStatus.announced,
+    EditionStatus.registration_open,
+    EditionStatus.registration_closed,
+)
 
 
 @router.get("/", name="home", dependencies=[allow(Access.public)])
@@ -23,20 +26,28 @@ def home(request: Request, db_session: DbSessionDep) -> HTMLResponse:
     records = history_service.records_for(db_session, editions)
     countries = editions_service.countries_by_id(db_session, editions)
     upcoming = [edition for edition in editions if edition.status in UPCOMING]
-    return render(request, "history/home.html", {
-        "editions": editions,
-        "records": records,
-        "countries": countries,
-        "chart": history_service.participation_chart(editions, records),
-        "next_edition": upcoming[0] if upcoming else None,
-    })
+    return render(
+        request,
+        "history/home.html",
+        {
+            "editions": editions,
+            "records": records,
+            "countries": countries,
+            "chart": history_service.participation_chart(editions, records),
+            "next_edition": upcoming[0] if upcoming else None,
+        },
+    )
 
 
 @router.get("/sources/{source_id}", name="source_page", dependencies=[allow(Access.public)])
 def source_page(source_id: int, request: Request, db_session: DbSessionDep) -> HTMLResponse:
     """A source document and the facts it backs."""
     source = history_service.get_source(db_session, source_id)
-    return render(request, "history/source.html", {
-        "source": source,
-        "backed": history_service.facts_backed_by(db_session, source),
-    })
+    return render(
+        request,
+        "history/source.html",
+        {
+            "source": source,
+            "backed": history_service.facts_backed_by(db_session, source),
+        },
+    )

@@ -44,8 +44,9 @@ def _seed_key(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _upsert(db_session: Session, model: type[SQLModel], key: dict[str, Any],
-            values: dict[str, Any]) -> Any:
+def _upsert(
+    db_session: Session, model: type[SQLModel], key: dict[str, Any], values: dict[str, Any]
+) -> Any:
     row = db_session.exec(select(model).filter_by(**key)).first()
     if row is None:
         row = model(**key, **values)
@@ -63,11 +64,24 @@ def seed_sources(db_session: Session, seed_dir: Path) -> dict[str, Source]:
     for entry in catalogue["source"]:
         filename = f"{entry['key']}.txt"
         text = (seed_dir / "sources" / filename).read_text(encoding="utf-8")
-        values = {name: entry.get(name) for name in
-                  ("title", "kind", "language", "publisher", "place", "published_on",
-                   "description")}
-        sources[entry["key"]] = _upsert(db_session, Source, {"key": entry["key"]},
-                                        {**values, "filename": filename, "text": text})
+        values = {
+            name: entry.get(name)
+            for name in (
+                "title",
+                "kind",
+                "language",
+                "publisher",
+                "place",
+                "published_on",
+                "description",
+            )
+        }
+        sources[entry["key"]] = _upsert(
+            db_session,
+            Source,
+            {"key": entry["key"]},
+            {**values, "filename": filename, "text": text},
+        )
     return sources
 
 
@@ -76,22 +90,42 @@ def seed_entities(db_session: Session, seed_dir: Path, sources: dict[str, Source
         rows = list(csv.DictReader(csv_file))
     for row in rows:
         source = sources.get(row["source"].removesuffix(".txt")) if row["source"] else None
-        _upsert(db_session, Entity, {"code": row["code"]}, {
-            "iso_alpha2": row["iso_alpha2"] or None,
-            "entity_type": EntityType(row["entity_type"]),
-            "name_en": row["name_en"],
-            "name_fr": row["name_fr"],
-            "name_ar": row["name_ar"],
-            "region": row["region"] or None,
-            "african_union_member": row["african_union_member"] == "yes",
-            "source_id": source.id if source else None,
-        })
+        _upsert(
+            db_session,
+            Entity,
+            {"code": row["code"]},
+            {
+                "iso_alpha2": row["iso_alpha2"] or None,
+                "entity_type": EntityType(row["entity_type"]),
+                "name_en": row["name_en"],
+                "name_fr": row["name_fr"],
+                "name_ar": row["name_ar"],
+                "region": row["region"] or None,
+                "african_union_member": row["african_union_member"] == "yes",
+                "source_id": source.id if source else None,
+            },
+        )
     return len(rows)
 
 
-EDITION_FIELDS = ("kind", "number", "year", "title_en", "title_fr", "title_ar", "city_en",
-                  "city_fr", "city_ar", "city_aliases", "venue", "start_date", "end_date",
-                  "summary_en", "summary_fr", "summary_ar")
+EDITION_FIELDS = (
+    "kind",
+    "number",
+    "year",
+    "title_en",
+    "title_fr",
+    "title_ar",
+    "city_en",
+    "city_fr",
+    "city_ar",
+    "city_aliases",
+    "venue",
+    "start_date",
+    "end_date",
+    "summary_en",
+    "summary_fr",
+    "summary_ar",
+)
 
 
 def _as_date(value: Any) -> date | None:
@@ -106,25 +140,46 @@ def seed_edition(db_session: Session, data: dict[str, Any], sources: dict[str, S
     values["city_aliases"] = list(data.get("city_aliases", []))
     values["start_date"] = _as_date(data.get("start_date"))
     values["end_date"] = _as_date(data.get("end_date"))
-    edition = _upsert(db_session, Edition, {"slug": slug}, {
-        **values, "country_id": country.id, "status": EditionStatus.archived,
-        "is_historical": True, "time_zone": data.get("time_zone", "Africa/Casablanca"),
-    })
-    kept: dict[type[SQLModel], list[str]] = {model: [] for model in
-                                             (EditionFact, ReportedFigure, EditionPerson,
-                                              Theme, ReportedOutcome)}
+    edition = _upsert(
+        db_session,
+        Edition,
+        {"slug": slug},
+        {
+            **values,
+            "country_id": country.id,
+            "status": EditionStatus.archived,
+            "is_historical": True,
+            "time_zone": data.get("time_zone", "Africa/Casablanca"),
+        },
+    )
+    kept: dict[type[SQLModel], list[str]] = {
+        model: [] for model in (EditionFact, ReportedFigure, EditionPerson, Theme, ReportedOutcome)
+    }
 
-    def add(model: type[SQLModel], entry: dict[str, Any], fields: tuple[str, ...],
-            position: int | None = None, **extra: Any) -> None:
+    def add(
+        model: type[SQLModel],
+        entry: dict[str, Any],
+        fields: tuple[str, ...],
+        position: int | None = None,
+        **extra: Any,
+    ) -> None:
         source = sources[entry["source"]]
         key = _seed_key(model.__name__, slug, entry)
         row_values = {name: entry.get(name) for name in fields}
         if position is not None:
             row_values["position"] = position
-        _upsert(db_session, model, {"seed_key": key}, {
-            **row_values, **extra, "edition_id": edition.id, "source_id": source.id,
-            "quote": entry["quote"],
-        })
+        _upsert(
+            db_session,
+            model,
+            {"seed_key": key},
+            {
+                **row_values,
+                **extra,
+                "edition_id": edition.id,
+                "source_id": source.id,
+                "quote": entry["quote"],
+            },
+        )
         kept[model].append(key)
 
     for entry in data.get("fact", []):
@@ -132,18 +187,30 @@ def seed_edition(db_session: Session, data: dict[str, Any], sources: dict[str, S
     for entry in data.get("figure", []):
         add(ReportedFigure, entry, ("metric", "value", "qualifier", "note"))
     for position, entry in enumerate(data.get("person", [])):
-        person = _upsert(db_session, Person, {"key": entry["key"]},
-                         {"name": entry["name"], "name_ar": entry.get("name_ar")})
-        add(EditionPerson, entry, ("role", "function_en", "function_fr", "function_ar"),
-            position, person_id=person.id)
+        person = _upsert(
+            db_session,
+            Person,
+            {"key": entry["key"]},
+            {"name": entry["name"], "name_ar": entry.get("name_ar")},
+        )
+        add(
+            EditionPerson,
+            entry,
+            ("role", "function_en", "function_fr", "function_ar"),
+            position,
+            person_id=person.id,
+        )
     for position, entry in enumerate(data.get("theme", [])):
         add(Theme, entry, ("text_en", "text_fr", "text_ar"), position)
     for position, entry in enumerate(data.get("outcome", [])):
         add(ReportedOutcome, entry, ("text_en", "text_fr", "text_ar"), position)
     for model, keys in kept.items():
-        db_session.exec(delete(model).where(
-            model.edition_id == edition.id, col(model.seed_key).not_in(keys)  # type: ignore[attr-defined]
-        ))
+        db_session.exec(
+            delete(model).where(
+                model.edition_id == edition.id,
+                col(model.seed_key).not_in(keys),  # type: ignore[attr-defined]
+            )
+        )
     return sum(len(keys) for keys in kept.values())
 
 

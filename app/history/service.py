@@ -92,8 +92,10 @@ def records_for(db_session: Session, editions: Sequence[Edition]) -> dict[int, E
             if source.id is not None
         }
         for record in records.values():
-            used = {row.source_id for row in [*record.facts, *record.figures, *record.themes,
-                                              *record.outcomes]}
+            used = {
+                row.source_id
+                for row in [*record.facts, *record.figures, *record.themes, *record.outcomes]
+            }
             used |= {role.source_id for role, _ in record.people}
             record.sources = {source_id: sources[source_id] for source_id in sorted(used)}
     return records
@@ -124,8 +126,12 @@ def facts_backed_by(db_session: Session, source: Source) -> list[BackedFact]:
     """Every fact of a public edition that cites this source."""
     backed: list[BackedFact] = []
     public = col(Edition.status).in_(PUBLIC_STATUSES)
-    for kind, model in (("fact", EditionFact), ("figure", ReportedFigure), ("theme", Theme),
-                        ("outcome", ReportedOutcome)):
+    for kind, model in (
+        ("fact", EditionFact),
+        ("figure", ReportedFigure),
+        ("theme", Theme),
+        ("outcome", ReportedOutcome),
+    ):
         for row, edition in db_session.exec(
             select(model, Edition)
             .join(Edition, col(Edition.id) == model.edition_id)
@@ -175,8 +181,11 @@ class ParticipationChart:
     bar_width: float
 
 
-CHART_METRICS = (FigureMetric.participants, FigureMetric.delegations,
-                 FigureMetric.heads_of_agencies)
+CHART_METRICS = (
+    FigureMetric.participants,
+    FigureMetric.delegations,
+    FigureMetric.heads_of_agencies,
+)
 
 
 def participation_chart(
@@ -206,14 +215,24 @@ def participation_chart(
             if figure is None:
                 continue
             bar_height = plot_height * figure.value / scale_max
-            bars.append(ChartBar(metric, figure.value, figure.qualifier,
-                                 x=start_x + position * bar_width,
-                                 y=top + plot_height - bar_height, height=bar_height))
+            bars.append(
+                ChartBar(
+                    metric,
+                    figure.value,
+                    figure.qualifier,
+                    x=start_x + position * bar_width,
+                    y=top + plot_height - bar_height,
+                    height=bar_height,
+                )
+            )
         columns.append(ChartColumn(edition, left + index * column_width + column_width / 2, bars))
-    ticks = [(value, top + plot_height - plot_height * value / scale_max)
-             for value in range(0, scale_max + 1, max(1, scale_max // 4))]
-    return ParticipationChart(width, height, top + plot_height, columns, scale_max, ticks,
-                              bar_width)
+    ticks = [
+        (value, top + plot_height - plot_height * value / scale_max)
+        for value in range(0, scale_max + 1, max(1, scale_max // 4))
+    ]
+    return ParticipationChart(
+        width, height, top + plot_height, columns, scale_max, ticks, bar_width
+    )
 
 
 def describe_fact(item: BackedFact) -> str:

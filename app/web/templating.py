@@ -70,7 +70,11 @@ def error_message(request: Request, error: DomainError) -> str:
 
 
 def render(
-    request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
 ) -> HTMLResponse:
     """Render a page template with the shared page context."""
     full_context = page_context(request)

@@ -16,8 +16,9 @@ def walk(routes: list[BaseRoute]) -> Iterator[BaseRoute]:
     for route in routes:
         original = getattr(route, "original_router", None)
         if original is not None:
-            assert not any(isinstance(d.dependency, AccessRule)
-                           for d in original.dependencies), "declare access on each route"
+            assert not any(isinstance(d.dependency, AccessRule) for d in original.dependencies), (
+                "declare access on each route"
+            )
             yield from walk(original.routes)
         else:
             yield route

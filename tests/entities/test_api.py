@@ -6,7 +6,10 @@ def test_catalogue_holds_every_member_state_in_three_languages(client) -> None:
     assert len(states) == 193
     morocco = next(s for s in states if s["code"] == "MAR")
     assert (morocco["iso_alpha2"], morocco["name_fr"], morocco["name_ar"]) == (
-        "MA", "Maroc", "المغرب")
+        "MA",
+        "Maroc",
+        "المغرب",
+    )
     assert all(s["name_en"] and s["name_fr"] and s["name_ar"] for s in states)
 
 

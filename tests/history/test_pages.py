@@ -91,13 +91,16 @@ def test_unknown_pages_are_404_in_the_readers_language(client) -> None:
 
 def test_pages_have_landmarks_and_a_skip_link(client) -> None:
     text = client.get("/").text
-    for landmark in ('<header class="site-header" role="banner">', '<main id="main"',
-                     'role="contentinfo"', 'class="skip-link" href="#main"'):
+    for landmark in (
+        '<header class="site-header" role="banner">',
+        '<main id="main"',
+        'role="contentinfo"',
+        'class="skip-link" href="#main"',
+    ):
         assert landmark in text
 
 
-def test_home_and_edition_pages_do_not_grow_in_queries(client, db_session,
-                                                       count_queries) -> None:
+def test_home_and_edition_pages_do_not_grow_in_queries(client, db_session, count_queries) -> None:
     with count_queries() as before:
         client.get("/")
     with count_queries() as edition_before:

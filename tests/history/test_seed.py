@@ -36,8 +36,12 @@ def test_every_fact_quotes_its_source(db_session) -> None:
 
 def test_every_known_edition_attribute_is_backed_by_a_source(db_session) -> None:
     for edition in db_session.exec(select(Edition).where(Edition.is_historical)):
-        fields = {f.field for f in db_session.exec(
-            select(EditionFact).where(EditionFact.edition_id == edition.id))}
+        fields = {
+            f.field
+            for f in db_session.exec(
+                select(EditionFact).where(EditionFact.edition_id == edition.id)
+            )
+        }
         if edition.start_date:
             assert "start_date" in fields, edition.slug
         if edition.end_date:
@@ -55,15 +59,21 @@ def test_nothing_is_invented_where_the_sources_are_silent(db_session) -> None:
 
 def test_both_readings_are_kept_where_sources_differ(db_session) -> None:
     fez = db_session.exec(select(Edition).where(Edition.slug == "2024-fez")).one()
-    cities = {f.value for f in db_session.exec(
-        select(EditionFact).where(EditionFact.edition_id == fez.id, EditionFact.field == "city"))}
+    cities = {
+        f.value
+        for f in db_session.exec(
+            select(EditionFact).where(EditionFact.edition_id == fez.id, EditionFact.field == "city")
+        )
+    }
     assert cities == {"Fez", "Fes"}
 
 
 def test_seeding_twice_gives_the_same_rows(db_session) -> None:
     def counts() -> dict[str, int]:
-        return {model.__name__: db_session.exec(select(func.count()).select_from(model)).one()
-                for model in (*FACT_MODELS, Source, Edition)}
+        return {
+            model.__name__: db_session.exec(select(func.count()).select_from(model)).one()
+            for model in (*FACT_MODELS, Source, Edition)
+        }
 
     before = counts()
     seed_all(db_session)
