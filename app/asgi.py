@@ -1,8 +1,12 @@
 """The ASGI application object for uvicorn and other servers."""
 
 import logging
+import os
 
 from app.main import create_app
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+logging.basicConfig(
+    level=os.environ.get("MARRAKECH_LOG_LEVEL", "INFO").upper(),
+    format="%(asctime)s %(levelname)s %(name)s %(message)s",
+)
 app = create_app()

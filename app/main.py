@@ -1,8 +1,6 @@
 """The application factory: routers, static files, error handlers and middleware."""
 
-import logging
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -13,11 +11,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import i18n
 from app.auth.access import SignInRequired
 from app.config import ROOT_DIR, get_settings
+from app.content_version import current_version_async
 from app.errors import DomainError
-from app.web.csrf import CSRF_COOKIE
+from app.web.middleware import LanguageMiddleware, PublicResponseCache, RequestLogMiddleware
 from app.web.templating import render
 
-request_log = logging.getLogger("marrakech.requests")
+# Public reads whose anonymous responses may be served from the cache.
+PUBLIC_CACHE_PREFIXES = (
+    "/editions/",
+    "/sources/",
+    "/api/v1/editions",
+    "/api/v1/entities",
+    "/api/v1/sources",
+)
 
 
 def create_app() -> FastAPI:
@@ -34,8 +40,15 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=ROOT_DIR / "app" / "static"), name="static")
     _include_routers(app)
     _install_error_handlers(app)
-    app.middleware("http")(_language_and_cookies)
-    app.middleware("http")(_log_request)
+    # The last added runs first: log, then language, then the cache of public responses.
+    app.state.read_content_version = current_version_async  # tests read it on their connection
+    app.add_middleware(
+        PublicResponseCache,
+        prefixes=PUBLIC_CACHE_PREFIXES,
+        version=lambda: app.state.read_content_version(),
+    )
+    app.add_middleware(LanguageMiddleware)
+    app.add_middleware(RequestLogMiddleware)
     return app
 
 
@@ -141,56 +154,3 @@ def _install_error_handlers(app: FastAPI) -> None:
         return render(
             request, "error.html", {"message": message, "status_code": 422}, status_code=422
         )
-
-
-async def _language_and_cookies(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    query_language = request.query_params.get("lang")
-    request.state.language = i18n.negotiate(
-        query_language,
-        request.cookies.get(i18n.LANGUAGE_COOKIE),
-        request.headers.get("accept-language"),
-    )
-    response = await call_next(request)
-    settings = get_settings()
-    if query_language in i18n.LANGUAGES and query_language != request.cookies.get(
-        i18n.LANGUAGE_COOKIE
-    ):
-        response.set_cookie(
-            i18n.LANGUAGE_COOKIE,
-            query_language,
-            max_age=365 * 86400,
-            samesite="lax",
-            secure=settings.secure_cookies,
-        )
-    new_csrf = getattr(request.state, "new_csrf_cookie", None)
-    if new_csrf:
-        response.set_cookie(
-            CSRF_COOKIE, new_csrf, httponly=True, samesite="lax", secure=settings.secure_cookies
-        )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    if "content-language" not in response.headers and response.media_type == "text/html":
-        response.headers["Content-Language"] = request.state.language
-    return response
-
-
-async def _log_request(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Log the route template (never the raw path: it may hold a private link), the status
-    and the time taken; no query string, no body, no client address."""
-    started = time.perf_counter()
-    response = await call_next(request)
-    route = request.scope.get("route")
-    template = getattr(route, "path", None) or "(unmatched)"
-    request_log.info(
-        "%s %s %s %.1fms",
-        request.method,
-        template,
-        response.status_code,
-        (time.perf_counter() - started) * 1000,
-    )
-    return response

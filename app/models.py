@@ -3,6 +3,7 @@ the drift check and the tests."""
 
 from app.audit.models import AuditEntry
 from app.auth.models import Account, ApiToken, LoginAttempt, LoginSession
+from app.content_version import ContentVersion
 from app.editions.models import Edition
 from app.entities.models import Entity
 from app.history.models import (
@@ -19,6 +20,7 @@ __all__ = [
     "Account",
     "ApiToken",
     "AuditEntry",
+    "ContentVersion",
     "Edition",
     "EditionFact",
     "EditionPerson",

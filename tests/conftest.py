@@ -17,6 +17,7 @@ os.environ.setdefault("MARRAKECH_ENVIRONMENT", "test")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from app import migrate  # noqa: E402
+from app.content_version import read_version  # noqa: E402
 from app.db import build_engine, get_db_session  # noqa: E402
 from app.history.seeding import seed_all  # noqa: E402
 from app.main import create_app  # noqa: E402
@@ -69,6 +70,11 @@ def app(db_session: Session):  # noqa: ANN201
             raise
 
     application.dependency_overrides[get_db_session] = _test_db_session
+
+    async def _read_content_version() -> int:
+        return read_version(db_session)
+
+    application.state.read_content_version = _read_content_version
     return application
 
 

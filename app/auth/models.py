@@ -22,6 +22,7 @@ ROLE_RANK = {Role.viewer: 1, Role.organiser: 2, Role.admin: 3}
 
 
 class Account(SQLModel, table=True):
+    __public_content__ = False  # no public page shows accounts
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True)
     password_hash: str = Field(max_length=200)
@@ -32,6 +33,7 @@ class Account(SQLModel, table=True):
 
 class LoginSession(SQLModel, table=True):
     __tablename__ = "login_session"
+    __public_content__ = False
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
@@ -42,6 +44,7 @@ class LoginSession(SQLModel, table=True):
 
 class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
+    __public_content__ = False
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
@@ -56,6 +59,7 @@ class LoginAttempt(SQLModel, table=True):
     """A failed sign-in, keyed by a digest of the email or client address (no raw data)."""
 
     __tablename__ = "login_attempt"
+    __public_content__ = False
 
     id: int | None = Field(default=None, primary_key=True)
     key_hash: str = Field(max_length=64, index=True)

@@ -29,6 +29,20 @@ def get_environment() -> Environment:
     return environment
 
 
+class LazyCsrfToken:
+    """The form's CSRF token, minted (with its cookie) only if a template prints it, so that
+    pages without forms set no cookie and can be cached."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+    def __str__(self) -> str:
+        return csrf_form_token(self.request)
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 def page_context(request: Request) -> dict[str, Any]:
     """What every page needs: language, direction, translation, links, the signed-in account."""
     language: str = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
@@ -54,7 +68,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "language_url": language_url,
         "languages": i18n.LANGUAGE_NAMES,
         "account": getattr(request.state, "account", None),
-        "csrf_token": csrf_form_token(request),
+        "csrf_token": LazyCsrfToken(request),
         "format_day": lambda value, fmt="long": i18n.format_day(value, language, fmt),
         "format_moment": lambda value, fmt="medium": i18n.format_moment(value, language, fmt),
         "format_number": lambda value: i18n.format_number(value, language),

@@ -1,0 +1,241 @@
+"""ASGI middleware: the request log, language and cookies, and the public response cache.
+
+Written as plain ASGI callables (not BaseHTTPMiddleware) because they run on every request.
+"""
+
+import hashlib
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from typing import Any
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import i18n
+from app.config import get_settings
+from app.web.csrf import CSRF_COOKIE
+
+request_log = logging.getLogger("marrakech.requests")
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            parsed = SimpleCookie()
+            try:
+                parsed.load(value.decode("latin-1"))
+            except Exception:  # noqa: BLE001 - a malformed cookie header is ignored
+                return {}
+            return {key: morsel.value for key, morsel in parsed.items()}
+    return {}
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == wanted:
+            return value.decode("latin-1")
+    return None
+
+
+def _query_param(scope: Scope, wanted: str) -> str | None:
+    from urllib.parse import parse_qsl
+
+    for key, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")):
+        if key == wanted:
+            return value
+    return None
+
+
+class RequestLogMiddleware:
+    """Log the route template (never the raw path: it may hold a private link), the status
+    and the time taken; no query string, no body, no client address."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = [500]
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", None)
+            if template is None and scope.get("state", {}).get("served_from_cache"):
+                template = f"{scope['path']} (cached)"  # only public paths are cached
+            template = template or "(unmatched)"
+            request_log.info(
+                "%s %s %s %.1fms",
+                scope["method"],
+                template,
+                status[0],
+                (time.perf_counter() - started) * 1000,
+            )
+
+
+class LanguageMiddleware:
+    """Choose the language (``?lang=``, cookie, Accept-Language), remember an explicit choice
+    in a cookie, set the CSRF cookie a page minted, and the security headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        query_language = _query_param(scope, "lang")
+        state = scope.setdefault("state", {})
+        state["language"] = i18n.negotiate(
+            query_language, cookies.get(i18n.LANGUAGE_COOKIE), _header(scope, b"accept-language")
+        )
+        remember = query_language in i18n.LANGUAGES and query_language != cookies.get(
+            i18n.LANGUAGE_COOKIE
+        )
+        secure = get_settings().secure_cookies
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("content-language", state["language"])
+                suffix = "; Path=/; SameSite=lax" + ("; Secure" if secure else "")
+                if remember:
+                    headers.append(
+                        "set-cookie",
+                        f"{i18n.LANGUAGE_COOKIE}={query_language}; Max-Age={365 * 86400}{suffix}",
+                    )
+                new_csrf = state.get("new_csrf_cookie")
+                if new_csrf:
+                    headers.append("set-cookie", f"{CSRF_COOKIE}={new_csrf}; HttpOnly{suffix}")
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+@dataclass
+class CachedResponse:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: str
+    stored_at: float
+
+
+class PublicResponseCache:
+    """Serve repeated anonymous GETs of public pages and API reads from memory.
+
+    An entry is keyed on the path, the query, the language and the content version
+    (app/content_version.py): any committed change to the content makes new keys, so a
+    cached page is at most about a second behind another process's write (and never behind
+    this process's own). Requests that carry credentials, and responses that set cookies,
+    are never cached. Entries also expire after ``max_age`` seconds.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        prefixes: tuple[str, ...],
+        version: Callable[[], Awaitable[int]],
+        max_entries: int = 512,
+        max_age: float = 60.0,
+        max_body: int = 2_000_000,
+    ) -> None:
+        self.app = app
+        self.version = version
+        self.prefixes = prefixes
+        self.max_entries = max_entries
+        self.max_age = max_age
+        self.max_body = max_body
+        self.entries: OrderedDict[tuple[Any, ...], CachedResponse] = OrderedDict()
+
+    def _cacheable(self, scope: Scope) -> bool:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            return False
+        path: str = scope["path"]
+        if path != "/" and not path.startswith(self.prefixes):
+            return False
+        if _header(scope, b"authorization") is not None:
+            return False
+        from app.auth.access import LOGIN_COOKIE
+
+        return LOGIN_COOKIE not in _cookies(scope)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._cacheable(scope):
+            await self.app(scope, receive, send)
+            return
+        language = scope.get("state", {}).get("language", i18n.DEFAULT_LANGUAGE)
+        key = (scope["path"], scope.get("query_string", b""), language, await self.version())
+        entry = self.entries.get(key)
+        now = time.monotonic()
+        if entry is not None and now - entry.stored_at < self.max_age:
+            self.entries.move_to_end(key)
+            scope["state"]["served_from_cache"] = True
+            await self._replay(scope, entry, send)
+            return
+        captured: dict[str, Any] = {"body": []}
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["start"] = message
+            elif message["type"] == "http.response.body":
+                captured["body"].append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+        start = captured.get("start")
+        if start is None or start["status"] != 200:
+            return
+        headers = [(name, value) for name, value in start.get("headers", [])]
+        if any(name == b"set-cookie" for name, _ in headers):
+            return
+        body = b"".join(captured["body"])
+        if len(body) > self.max_body:
+            return
+        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        self.entries[key] = CachedResponse(200, headers, body, etag, now)
+        while len(self.entries) > self.max_entries:
+            self.entries.popitem(last=False)
+
+    async def _replay(self, scope: Scope, entry: CachedResponse, send: Send) -> None:
+        headers = list(entry.headers)
+        if _header(scope, b"if-none-match") == entry.etag:
+            kept = [(n, v) for n, v in headers if n not in (b"content-length", b"content-type")]
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": [*kept, (b"etag", entry.etag.encode())],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        if not any(name == b"etag" for name, _ in headers):
+            headers.append((b"etag", entry.etag.encode()))
+        await send({"type": "http.response.start", "status": entry.status, "headers": headers})
+        body = b"" if scope["method"] == "HEAD" else entry.body
+        await send({"type": "http.response.body", "body": body})
