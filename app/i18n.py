@@ -116,3 +116,13 @@ def format_clock(value: datetime | None, language: str) -> str:
 
 def format_number(value: int | float, language: str) -> str:
     return format_decimal(value, locale=babel_locale(language))
+
+
+def format_fact_value(field: str, value: str, language: str) -> str:
+    """A reported value as a reader expects it: dates in their language, the rest as given."""
+    if field.endswith("_date"):
+        try:
+            return format_day(date.fromisoformat(value), language)
+        except ValueError:
+            return value
+    return value

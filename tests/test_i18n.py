@@ -18,8 +18,25 @@ def extracted(tmp_path_factory) -> set[str]:
     """Every message the code and templates use, extracted as `make messages` does."""
     output = tmp_path_factory.mktemp("messages") / "messages.pot"
     pybabel = str(Path(sys.executable).with_name("pybabel"))
-    subprocess.run([pybabel, "-q", "extract", "-F", "babel.cfg", "-k", "N_", "-k", "_",
-                    "--no-location", "-o", str(output), "."], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            pybabel,
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "-k",
+            "_",
+            "--no-location",
+            "-o",
+            str(output),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     with output.open("rb") as pot:
         return {message.id for message in read_po(pot) if message.id}
 

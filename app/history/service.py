@@ -39,6 +39,17 @@ class EditionRecord:
     def facts_for(self, name: str) -> list[EditionFact]:
         return [fact for fact in self.facts if fact.field == name]
 
+    def distinct_figures(self) -> list[ReportedFigure]:
+        """One figure per reading: two sources giving "about 60 delegations" show once."""
+        seen: set[tuple[str, str, int]] = set()
+        distinct = []
+        for figure in self.figures:
+            reading = (figure.metric, figure.qualifier, figure.value)
+            if reading not in seen:
+                seen.add(reading)
+                distinct.append(figure)
+        return distinct
+
     def disputed_fields(self) -> set[str]:
         """Attributes for which the sources give different values."""
         values: dict[str, set[str]] = defaultdict(set)
@@ -60,9 +71,12 @@ def records_for(db_session: Session, editions: Sequence[Edition]) -> dict[int, E
     for figure in db_session.exec(
         select(ReportedFigure)
         .where(col(ReportedFigure.edition_id).in_(ids))
-        .order_by(ReportedFigure.metric, ReportedFigure.id)
+        .order_by(ReportedFigure.id)
     ):
         records[figure.edition_id].figures.append(figure)
+    metric_order = {metric: index for index, metric in enumerate(FigureMetric)}
+    for record in records.values():
+        record.figures.sort(key=lambda figure: metric_order.get(FigureMetric(figure.metric), 9))
     for role, person in db_session.exec(
         select(EditionPerson, Person)
         .join(Person, col(Person.id) == EditionPerson.person_id)

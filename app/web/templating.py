@@ -70,6 +70,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "account": getattr(request.state, "account", None),
         "csrf_token": LazyCsrfToken(request),
         "format_day": lambda value, fmt="long": i18n.format_day(value, language, fmt),
+        "fact_value": lambda field, value: i18n.format_fact_value(field, value, language),
         "format_moment": lambda value, fmt="medium": i18n.format_moment(value, language, fmt),
         "format_number": lambda value: i18n.format_number(value, language),
         "localized": lambda obj, field: i18n.localized(obj, field, language),

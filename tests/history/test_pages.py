@@ -113,3 +113,16 @@ def test_home_and_edition_pages_do_not_grow_in_queries(client, db_session, count
         client.get("/editions/2024-fez")
     assert after.count == before.count
     assert edition_after.count == edition_before.count
+
+
+def test_a_figure_two_sources_agree_on_shows_once_on_the_timeline(client) -> None:
+    page = client.get("/").text
+    fez = page[page.index("Third High-Level Meeting") :]
+    fez = fez[: fez.index("</ul>")]
+    assert fez.count("Delegations: about 60") == 1
+
+
+def test_arabic_readings_show_dates_in_arabic_and_file_names_isolated(client) -> None:
+    page = client.get("/editions/2024-fez?lang=ar").text
+    assert "2024-06-04" not in page
+    assert '<bdi dir="ltr">001_6d7076be086ed749.txt</bdi>' in page
