@@ -117,5 +117,20 @@ def create_token(email: str, label: str = "command line") -> None:
     typer.echo(token)
 
 
+@app.command("revoke-token")
+def revoke_token(
+    token: Annotated[str, typer.Argument(help="the token to revoke; read from stdin if '-'")],
+) -> None:
+    """Revoke a bearer token at once."""
+    secret = sys.stdin.readline().strip() if token == "-" else token  # noqa: S105
+    with Session(get_engine(), expire_on_commit=False) as db_session:
+        api_token = auth_service.find_api_token(db_session, secret)
+        if api_token is None:
+            _fail("no such token")
+            return
+        auth_service.revoke_api_token(db_session, token=api_token, actor=COMMAND_LINE)
+    typer.echo("token revoked")
+
+
 if __name__ == "__main__":
     app()

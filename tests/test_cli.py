@@ -95,3 +95,27 @@ def test_create_organizer_refuses_short_passwords_and_duplicates(cli_database: s
 def test_create_token_for_an_unknown_account_fails_clearly(cli_database: str) -> None:
     result = run(cli_database, "create-token", "nobody@unoct.example")
     assert result.returncode == 1 and "no account" in result.stderr
+
+
+def test_a_revoked_token_stops_working_at_once(cli_database: str) -> None:
+    run(
+        cli_database,
+        "create-organizer",
+        "revoker@unoct.example",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
+    token = run(cli_database, "create-token", "revoker@unoct.example").stdout.strip()
+    revoked = run(cli_database, "revoke-token", "-", stdin=token + "\n")
+    assert revoked.returncode == 0 and "revoked" in revoked.stdout
+    engine = create_engine(cli_database)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT revoked_at FROM api_token t JOIN account a ON a.id = t.account_id "
+                "WHERE a.email = 'revoker@unoct.example'"
+            )
+        ).one()
+    engine.dispose()
+    assert row.revoked_at is not None
+    assert run(cli_database, "revoke-token", "mpt_unknown").returncode == 1

@@ -181,6 +181,10 @@ def revoke_api_token(db_session: Session, *, token: ApiToken, actor: Actor) -> N
     db_session.commit()
 
 
+def find_api_token(db_session: Session, secret: str) -> ApiToken | None:
+    return db_session.exec(select(ApiToken).where(ApiToken.token_hash == digest(secret))).first()
+
+
 def account_for_api_token(db_session: Session, secret: str) -> Account | None:
     result = db_session.exec(
         select(Account, ApiToken)

@@ -28,11 +28,14 @@ def list_editions(
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     kind: EditionKind | None = None,
     status: EditionStatus | None = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="title or city, any spelling")
+    ] = None,
 ) -> list[EditionRead]:
     """Editions in chronological order; drafts only for organisers."""
     signed_in = getattr(request.state, "account", None) is not None
     editions = editions_service.list_editions(
-        db_session, include_drafts=signed_in, year=year, kind=kind, status=status
+        db_session, include_drafts=signed_in, year=year, kind=kind, status=status, text=q
     )
     countries = editions_service.countries_by_id(db_session, editions)
     return [

@@ -1,5 +1,6 @@
 """Finding, creating and changing editions."""
 
+import unicodedata
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,8 +24,10 @@ def list_editions(
     year: int | None = None,
     kind: EditionKind | None = None,
     status: EditionStatus | None = None,
+    text: str | None = None,
 ) -> list[Edition]:
-    """Editions in chronological order, drafts only for organisers."""
+    """Editions in chronological order, drafts only for organisers; ``text`` matches titles
+    and cities in any language or spelling (Fez, Fes, Fès, فاس)."""
     query = select(Edition)
     if not include_drafts:
         query = query.where(col(Edition.status).in_(PUBLIC_STATUSES))
@@ -37,7 +40,31 @@ def list_editions(
     if status is not None:
         query = query.where(Edition.status == status)
     query = query.order_by(Edition.year, col(Edition.start_date).nulls_last(), Edition.id)
-    return list(db_session.exec(query))
+    editions = list(db_session.exec(query))
+    if text:
+        needle = _searchable(text)
+        editions = [edition for edition in editions if needle in _search_text(edition)]
+    return editions
+
+
+def _searchable(value: str) -> str:
+    """Case- and accent-insensitive form of a text, for matching spellings."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _search_text(edition: Edition) -> str:
+    names = [
+        edition.slug,
+        edition.title_en,
+        edition.title_fr,
+        edition.title_ar,
+        edition.city_en,
+        edition.city_fr,
+        edition.city_ar,
+        *edition.city_aliases,
+    ]
+    return _searchable(" | ".join(name for name in names if name))
 
 
 def get_edition(db_session: Session, slug: str, *, include_drafts: bool = False) -> Edition:

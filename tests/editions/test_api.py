@@ -145,3 +145,26 @@ def test_openapi_and_docs_are_served(client) -> None:
     schema = client.get("/openapi.json").json()
     assert "/api/v1/editions" in schema["paths"] and "/api/v1/entities" in schema["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_search_finds_a_city_by_any_of_its_spellings(client) -> None:
+    for spelling in ("Fez", "fes", "Fès", "فاس"):
+        found = client.get("/api/v1/editions", params={"q": spelling}).json()
+        assert [e["slug"] for e in found] == ["2024-fez"], spelling
+    marrakesh = client.get("/api/v1/editions", params={"q": "Marrakesh"}).json()
+    assert [e["slug"] for e in marrakesh] == ["2021-marrakech", "2022-marrakech"]
+
+
+def test_a_revoked_token_is_refused(client, db_session) -> None:
+    from app.audit.service import SYSTEM
+    from app.auth import service as auth_service
+    from tests.factories import make_account, make_token
+
+    token = make_token(db_session, make_account(db_session))
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/v1/editions", json=NEW_EDITION, headers=headers).status_code == 201
+    auth_service.revoke_api_token(
+        db_session, token=auth_service.find_api_token(db_session, token), actor=SYSTEM
+    )
+    refused = client.patch("/api/v1/editions/2027-rabat", json={"venue": "x"}, headers=headers)
+    assert refused.status_code == 401
