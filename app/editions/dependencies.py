@@ -7,9 +7,10 @@ from fastapi import Depends, Request
 from app.db import DbSessionDep
 from app.editions import service as editions_service
 from app.editions.models import Edition
+from app.web.params import SlugPath
 
 
-def _visible_edition(slug: str, request: Request, db_session: DbSessionDep) -> Edition:
+def _visible_edition(slug: SlugPath, request: Request, db_session: DbSessionDep) -> Edition:
     signed_in = getattr(request.state, "account", None) is not None
     return editions_service.get_edition(db_session, slug, include_drafts=signed_in)
 

@@ -3,9 +3,10 @@
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from app.editions.models import EditionKind, EditionStatus
+from app.web.params import InputModel
 
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -14,9 +15,7 @@ Slug = Annotated[
 ]
 
 
-class EditionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EditionCreate(InputModel):
     slug: Slug
     kind: EditionKind = EditionKind.session
     number: int | None = Field(default=None, ge=1, le=1000)
@@ -41,9 +40,7 @@ class EditionCreate(BaseModel):
         return self
 
 
-class EditionUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EditionUpdate(InputModel):
     title_en: Text300 | None = None
     title_fr: Text300 | None = None
     title_ar: Text300 | None = None

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from app.auth.access import Access, allow
 from app.db import DbSessionDep
 from app.history import service as history_service
+from app.web.params import RowId
 
 router = APIRouter(prefix="/api/v1/sources", tags=["sources"])
 
@@ -32,7 +33,7 @@ class SourceRead(BaseModel):
 
 
 @router.get("/{source_id}", name="api_get_source", dependencies=[allow(Access.public)])
-def get_source(source_id: int, request: Request, db_session: DbSessionDep) -> SourceRead:
+def get_source(source_id: RowId, request: Request, db_session: DbSessionDep) -> SourceRead:
     """A source document, its full text and the facts of public editions it backs."""
     source = history_service.get_source(db_session, source_id)
     facts = [

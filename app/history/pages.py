@@ -8,6 +8,7 @@ from app.db import DbSessionDep
 from app.editions import service as editions_service
 from app.editions.models import EditionStatus
 from app.history import service as history_service
+from app.web.params import RowId
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +41,7 @@ def home(request: Request, db_session: DbSessionDep) -> HTMLResponse:
 
 
 @router.get("/sources/{source_id}", name="source_page", dependencies=[allow(Access.public)])
-def source_page(source_id: int, request: Request, db_session: DbSessionDep) -> HTMLResponse:
+def source_page(source_id: RowId, request: Request, db_session: DbSessionDep) -> HTMLResponse:
     """A source document and the facts it backs."""
     source = history_service.get_source(db_session, source_id)
     return render(

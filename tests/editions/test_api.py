@@ -168,3 +168,14 @@ def test_a_revoked_token_is_refused(client, db_session) -> None:
     )
     refused = client.patch("/api/v1/editions/2027-rabat", json={"venue": "x"}, headers=headers)
     assert refused.status_code == 401
+
+
+def test_control_characters_are_refused_naming_the_field(client, db_session) -> None:
+    response = client.post(
+        "/api/v1/editions",
+        json={**NEW_EDITION, "title_en": "Bad\x00title"},
+        headers=auth_headers(db_session),
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "title_en"]
+    assert client.get("/api/v1/editions/bad%00slug").status_code == 422

@@ -126,3 +126,10 @@ def test_arabic_readings_show_dates_in_arabic_and_file_names_isolated(client) ->
     page = client.get("/editions/2024-fez?lang=ar").text
     assert "2024-06-04" not in page
     assert '<bdi dir="ltr">001_6d7076be086ed749.txt</bdi>' in page
+
+
+def test_an_id_too_large_for_the_database_is_a_422_naming_it(client) -> None:
+    response = client.get("/api/v1/sources/99999999999999999999")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["path", "source_id"]
+    assert client.get("/sources/99999999999999999999").status_code == 422
