@@ -1,0 +1,5 @@
+"""Organiser pages for registration."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
