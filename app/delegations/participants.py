@@ -178,7 +178,6 @@ def _check_rules(
         if count >= quota:
             raise QuotaExceeded(
                 N_("This delegation already has {count} participants, the most allowed."),
-                field="given_name",
                 count=quota,
             )
     if values["role"] == DelegationRole.head:

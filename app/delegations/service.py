@@ -1,6 +1,7 @@
 """Finding delegations and participants, and the locking every registration write uses."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import case
 from sqlmodel import Session, col, func, select
@@ -143,3 +144,51 @@ def list_delegations(
         for delegation, entity, total, accredited in db_session.exec(query)
     ]
     return sorted(rows, key=lambda row: (entity_group(row.entity), row.entity.name_en.casefold()))
+
+
+@dataclass
+class RegistrationView:
+    """What the focal point's form shows."""
+
+    edition: Edition
+    delegation: Delegation
+    entity: Entity
+    participants: list[Participant]
+    quota: int
+    is_open: bool
+    opens_at: datetime | None  # local to the edition's time zone
+    deadline_at: datetime | None
+    earliest_date: date | None
+    latest_date: date | None
+
+    @property
+    def can_add(self) -> bool:
+        return self.is_open and len(self.participants) < self.quota
+
+    @property
+    def has_head(self) -> bool:
+        return any(p.role == "head" for p in self.participants)
+
+
+def registration_view(
+    db_session: Session, *, edition: Edition, delegation: Delegation
+) -> RegistrationView:
+    """Everything the focal point's page needs, in a few queries."""
+    from app.delegations import windows
+    from app.delegations.participants import EDITABLE_STATUSES, travel_window
+
+    settings = windows.settings_of(db_session, edition)
+    earliest, latest = travel_window(edition)
+    return RegistrationView(
+        edition=edition,
+        delegation=delegation,
+        entity=entity_of(db_session, delegation),
+        participants=list_participants(db_session, delegation),
+        quota=windows.quota_of(settings, delegation),
+        is_open=windows.registration_is_open(edition, settings)
+        and delegation.status in EDITABLE_STATUSES,
+        opens_at=windows.to_local(settings.opens_at, edition.time_zone),
+        deadline_at=windows.to_local(settings.deadline_at, edition.time_zone),
+        earliest_date=earliest,
+        latest_date=latest,
+    )
