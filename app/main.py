@@ -42,7 +42,9 @@ def create_app() -> FastAPI:
 def _include_routers(app: FastAPI) -> None:
     from app.auth import pages as auth_pages
     from app.delegations import api as delegations_api
+    from app.delegations import list_pages as delegations_list_pages
     from app.delegations import pages as delegations_pages
+    from app.delegations import public_pages as delegations_public_pages
     from app.delegations import register_pages
     from app.editions import api as editions_api
     from app.editions import pages as editions_pages
@@ -59,6 +61,8 @@ def _include_routers(app: FastAPI) -> None:
         editions_api.router,
         delegations_api.router,
         delegations_pages.router,
+        delegations_list_pages.router,
+        delegations_public_pages.router,
         register_pages.router,
         entities_api.router,
         history_api.router,
