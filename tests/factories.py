@@ -135,3 +135,11 @@ def participant_data(**overrides: object) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

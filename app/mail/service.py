@@ -93,8 +93,8 @@ def _email(message: OutboxMessage, settings: Settings) -> EmailMessage:
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain="marrakech-platform.example")
-    email["Content-Language"] = message.language
     email.set_content(message.body_text)
+    email["Content-Language"] = message.language  # after set_content, which resets Content-*
     return email
 
 
