@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from app.audit.models import AuditEntry
+from app.audit.service import SYSTEM
 from app.auth.models import Role
 from app.delegations.models import Delegation, JoinRequest, Participant, RegistrationSettings
 from app.delegations.participants import focal_point_actor, save_participant
@@ -302,3 +303,36 @@ def test_join_request_with_honeypot_throttle_and_approval(client, db_session) ->
 def test_requests_closed_is_a_404(client, db_session) -> None:
     edition = make_edition(db_session)
     assert client.get(f"/editions/{edition.slug}/participate").status_code == 404
+
+
+def test_delegations_table_and_list_queries_do_not_grow_with_delegations(
+    client, db_session, count_queries
+) -> None:
+    sign_in(client, db_session)
+    counts = []
+    for size in (1, 30):
+        edition = make_edition(db_session)
+        open_registration(db_session, edition)
+        from app.delegations import invitations
+        from app.delegations.schemas import InvitationIn
+        from app.entities.models import Entity
+
+        codes = db_session.exec(
+            select(Entity.code).where(Entity.entity_type == "member_state").limit(size)
+        ).all()
+        issued = invitations.invite_entities(
+            db_session,
+            edition=edition,
+            invitation_in=InvitationIn(entity_codes=list(codes)),
+            actor=SYSTEM,
+        )
+        for item in issued:
+            _register(db_session, item.link.rsplit("/", 1)[1], role="head")
+        with count_queries() as table:
+            assert client.get(f"/admin/editions/{edition.slug}/delegations").status_code == 200
+        with count_queries() as printed:
+            assert (
+                client.get(f"/admin/editions/{edition.slug}/participants/print").status_code == 200
+            )
+        counts.append((table.count, printed.count))
+    assert counts[0] == counts[1]
