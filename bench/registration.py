@@ -146,9 +146,10 @@ def main() -> None:
         f"{database:<12} {result.rate:14.0f} {result.p50:8.1f} {result.p99:8.1f} "
         f"{result.errors:>7} {stored - before:>7} {over:>10}"
     )
+    refused = result.requests - result.errors - (stored - before)
     print(
-        f"({result.requests} requests from {args.concurrency} simultaneous focal points on "
-        f"{len(tokens)} delegations, quota {QUOTA}: the rest were refused with 409)"
+        f"({result.requests} submissions from {args.concurrency} simultaneous focal points on "
+        f"{len(tokens)} delegations, quota {QUOTA}; {refused} refused by a rule with a 4xx)"
     )
 
 
