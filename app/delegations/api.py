@@ -19,7 +19,7 @@ from app.delegations.participants import focal_point_actor
 from app.delegations.presenters import delegation_read
 from app.delegations.schemas import (
     DelegationRead,
-    DelegationStatusIn,
+    DelegationUpdate,
     InvitationIn,
     ParticipantIn,
     ParticipantRead,
@@ -147,16 +147,16 @@ def get_delegation(
 def change_delegation_status(
     edition: OrganiserEdition,
     delegation: EditionDelegation,
-    status_in: DelegationStatusIn,
+    delegation_in: DelegationUpdate,
     db_session: DbSessionDep,
     account: CurrentAccount,
 ) -> DelegationRead:
-    """Move a delegation to another status (confirm, decline, withdraw, reopen)."""
-    review.change_delegation_status(
+    """Change a delegation's status (confirm, decline, withdraw, reopen) or its quota."""
+    review.update_delegation(
         db_session,
         edition=edition,
         delegation=delegation,
-        status=status_in.status,
+        delegation_in=delegation_in,
         actor=actor_for(account),
     )
     return _read(db_session, edition, delegation)

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from app import i18n
 from app.db import DbSessionDep
 from app.delegations import service as delegations_service
 from app.delegations.models import Delegation
@@ -28,7 +29,10 @@ def _edition_delegation(
 
 def _focal_delegation(token: str, request: Request, db_session: DbSessionDep) -> Delegation:
     delegation = delegations_service.delegation_for_token(db_session, token)
-    request.state.focal_delegation_id = delegation.id
+    # Until the reader picks a language, the form speaks the focal point's.
+    chosen = request.query_params.get("lang") or request.cookies.get(i18n.LANGUAGE_COOKIE)
+    if chosen not in i18n.LANGUAGES and delegation.focal_point_language in i18n.LANGUAGES:
+        request.state.language = delegation.focal_point_language
     return delegation
 
 

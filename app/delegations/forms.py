@@ -248,3 +248,12 @@ def detail_context(request: Any, view: Any, errors: dict[str, str]) -> dict[str,
         "errors": errors,
         "next_statuses": [s.value for s in TRANSITIONS[DelegationStatus(view.delegation.status)]],
     }
+
+
+def quota_from_form(raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 500:
+        raise InvalidInput(N_("Enter a whole number between 1 and 500."), field="quota_override")
+    return int(raw)

@@ -183,6 +183,37 @@ def delegation_status(
 
 
 @router.post(
+    "/delegations/{delegation_id}/quota",
+    name="delegation_quota",
+    dependencies=[allow(Access.organiser)],
+)
+def delegation_quota(
+    request: Request,
+    edition: OrganiserEdition,
+    delegation: EditionDelegation,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+    quota_override: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Give the delegation its own quota (empty: the edition's default)."""
+    try:
+        review.set_quota_override(
+            db_session,
+            edition=edition,
+            delegation=delegation,
+            quota_override=forms.quota_from_form(quota_override),
+            actor=actor_for(account),
+        )
+    except DomainError as error:
+        view = delegations_service.registration_view(
+            db_session, edition=edition, delegation=delegation
+        )
+        context = forms.detail_context(request, view, _errors(request, error))
+        return render(request, "delegations/detail.html", context, status_code=error.status_code)
+    return _to(request, "delegation_detail", slug=edition.slug, delegation_id=delegation.id)
+
+
+@router.post(
     "/delegations/{delegation_id}/link",
     name="delegation_reissue_link",
     dependencies=[allow(Access.organiser)],

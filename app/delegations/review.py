@@ -1,18 +1,20 @@
 """Organisers review registrations: delegation statuses and participants' accreditation."""
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit
 from app.audit.service import Actor, snapshot
+from app.delegations import windows
 from app.delegations.models import (
     Delegation,
     DelegationStatus,
     Participant,
     ParticipantStatus,
 )
-from app.delegations.service import entity_of
+from app.delegations.schemas import DelegationUpdate
+from app.delegations.service import begin_write, entity_of
 from app.editions.models import Edition
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, DomainError, InvalidInput
 from app.i18n import LANGUAGES, N_
 from app.mail import service as mail_service
 from app.timestamps import utcnow
@@ -67,6 +69,49 @@ def change_delegation_status(
         after=snapshot(delegation, ["status"]),
     )
     db_session.commit()
+    return delegation
+
+
+def set_quota_override(
+    db_session: Session,
+    *,
+    edition: Edition,
+    delegation: Delegation,
+    quota_override: int | None,
+    actor: Actor,
+) -> Delegation:
+    """Give a delegation its own quota (None: back to the edition's default)."""
+    delegation = begin_write(db_session, delegation.id or 0)
+    try:
+        count = db_session.exec(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.delegation_id == delegation.id)
+        ).one()
+        quota = quota_override or windows.settings_of(db_session, edition).default_quota
+        if quota < count:
+            raise InvalidInput(
+                N_("This delegation already has {count} participants: the quota cannot be lower."),
+                field="quota_override",
+                count=count,
+            )
+        before = snapshot(delegation, ["quota_override"])
+        delegation.quota_override = quota_override
+        delegation.updated_at = utcnow()
+        db_session.add(delegation)
+        audit.record(
+            db_session,
+            actor=actor,
+            action="delegation.quota",
+            subject=delegation,
+            edition_id=edition.id,
+            before=before,
+            after=snapshot(delegation, ["quota_override"]),
+        )
+        db_session.commit()
+    except DomainError:
+        db_session.rollback()
+        raise
     return delegation
 
 
@@ -155,3 +200,31 @@ def _queue_accreditation(
         edition_id=edition.id,
         delegation_id=delegation.id,
     )
+
+
+def update_delegation(
+    db_session: Session,
+    *,
+    edition: Edition,
+    delegation: Delegation,
+    delegation_in: DelegationUpdate,
+    actor: Actor,
+) -> Delegation:
+    """Apply an API change: the quota (when given), then the status (when given)."""
+    if "quota_override" in delegation_in.model_fields_set:
+        delegation = set_quota_override(
+            db_session,
+            edition=edition,
+            delegation=delegation,
+            quota_override=delegation_in.quota_override,
+            actor=actor,
+        )
+    if delegation_in.status is not None and delegation_in.status != delegation.status:
+        delegation = change_delegation_status(
+            db_session,
+            edition=edition,
+            delegation=delegation,
+            status=delegation_in.status,
+            actor=actor,
+        )
+    return delegation

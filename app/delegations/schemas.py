@@ -115,10 +115,13 @@ class DelegationRead(BaseModel):
     registration_link: str | None = None  # shown once, when the link is issued
 
 
-class DelegationStatusIn(BaseModel):
+class DelegationUpdate(BaseModel):
+    """A new status, and/or the delegation's own quota (null: the edition's default)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    status: DelegationStatus
+    status: DelegationStatus | None = None
+    quota_override: int | None = Field(default=None, ge=1, le=500)
 
 
 class ReviewIn(BaseModel):

@@ -210,3 +210,21 @@ def test_viewer_reads_but_cannot_write(client, db_session) -> None:
     refused = client.post(_url(edition), json={"entity_codes": ["KEN"]}, headers=viewer)
     assert refused.status_code == 403
     assert client.get(_url(edition)).status_code == 401
+
+
+def test_a_delegation_gets_its_own_quota_but_never_below_its_members(client, db_session) -> None:
+    edition = make_edition(db_session)
+    open_registration(db_session, edition, quota=1)
+    delegation, token = make_delegation(db_session, edition)
+    headers = auth_headers(db_session)
+    url = f"/api/v1/register/{token}/participants"
+    assert client.post(url, json=participant_data(role="head")).status_code == 201
+    assert client.post(url, json=participant_data()).status_code == 409
+    raised = client.patch(_url(edition, delegation), json={"quota_override": 3}, headers=headers)
+    assert raised.json()["quota"] == 3
+    assert client.post(url, json=participant_data()).status_code == 201
+    lowered = client.patch(_url(edition, delegation), json={"quota_override": 1}, headers=headers)
+    assert lowered.status_code == 422
+    assert lowered.json()["detail"][0]["loc"] == ["body", "quota_override"]
+    reset = client.patch(_url(edition, delegation), json={"quota_override": None}, headers=headers)
+    assert reset.status_code == 422  # the default (1) is below the 2 members

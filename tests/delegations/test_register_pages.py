@@ -198,3 +198,18 @@ def test_letter_upload_is_checked_by_content_and_served_only_to_its_delegation(
     _, other_token = make_delegation(db_session, edition, code="NGA")
     assert client.get(f"/register/{other_token}/letter").status_code == 404
     assert client.get(f"/static/../var/uploads/{delegation.letter_file}").status_code == 404
+
+
+def test_the_form_speaks_the_focal_points_language_until_another_is_chosen(
+    client, db_session
+) -> None:
+    edition = make_edition(db_session)
+    open_registration(db_session, edition)
+    delegation, token = make_delegation(db_session, edition)
+    delegation.focal_point_language = "ar"
+    db_session.add(delegation)
+    db_session.commit()
+    page = client.get(f"/register/{token}")
+    assert 'lang="ar" dir="rtl"' in page.text
+    chosen = client.get(f"/register/{token}?lang=en")
+    assert 'lang="en" dir="ltr"' in chosen.text
