@@ -13,6 +13,7 @@ from app.delegations.dependencies import (
     FocalDelegation,
     FocalEdition,
     OrganiserEdition,
+    ParticipantId,
 )
 from app.delegations.models import DelegationStatus, ParticipantStatus
 from app.delegations.participants import focal_point_actor
@@ -258,7 +259,7 @@ def add_participant(
 def update_participant(
     edition: OrganiserEdition,
     delegation: EditionDelegation,
-    participant_id: int,
+    participant_id: ParticipantId,
     participant_in: ParticipantIn,
     db_session: DbSessionDep,
     account: CurrentAccount,
@@ -287,7 +288,7 @@ def update_participant(
 def delete_participant(
     edition: OrganiserEdition,
     delegation: EditionDelegation,
-    participant_id: int,
+    participant_id: ParticipantId,
     db_session: DbSessionDep,
     account: CurrentAccount,
 ) -> Response:

@@ -3,7 +3,7 @@ a focal point's delegation from the private link (a 404 for any other token)."""
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from app import i18n
 from app.db import DbSessionDep
@@ -18,7 +18,7 @@ def _organiser_edition(slug: str, db_session: DbSessionDep) -> Edition:
 
 
 def _edition_delegation(
-    delegation_id: int,
+    delegation_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
     edition: Annotated[Edition, Depends(_organiser_edition)],
     db_session: DbSessionDep,
 ) -> Delegation:
@@ -48,3 +48,6 @@ OrganiserEdition = Annotated[Edition, Depends(_organiser_edition)]
 EditionDelegation = Annotated[Delegation, Depends(_edition_delegation)]
 FocalDelegation = Annotated[Delegation, Depends(_focal_delegation)]
 FocalEdition = Annotated[Edition, Depends(_focal_edition)]
+
+
+ParticipantId = Annotated[int, Path(ge=1, le=2_147_483_647)]

@@ -188,7 +188,11 @@ def invitation_from_form(form: FormData) -> Any:
 def review_from_form(form: FormData) -> tuple[list[int], Any, str | None]:
     from app.delegations.models import ParticipantStatus
 
-    ids = [int(v) for v in form.getlist("participant_ids") if isinstance(v, str) and v.isdigit()]
+    ids = [
+        int(v)
+        for v in form.getlist("participant_ids")
+        if isinstance(v, str) and v.isdigit() and len(v) < 10
+    ]
     if not ids:
         raise InvalidInput(N_("Tick at least one member."), field="participant_ids")
     try:

@@ -3,7 +3,7 @@ delegation's detail with bulk accreditation, requests to take part, and the outb
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from app import i18n
@@ -301,7 +301,7 @@ def join_requests(
 )
 def join_request_decide(
     request: Request,
-    request_id: int,
+    request_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
     edition: OrganiserEdition,
     db_session: DbSessionDep,
     account: CurrentAccount,

@@ -14,7 +14,7 @@ from app.auth.access import Access, allow
 from app.db import DbSessionDep
 from app.delegations import forms, participants, uploads
 from app.delegations import service as delegations_service
-from app.delegations.dependencies import FocalDelegation, FocalEdition
+from app.delegations.dependencies import FocalDelegation, FocalEdition, ParticipantId
 from app.delegations.forms import form_options
 from app.delegations.models import Delegation
 from app.delegations.participants import focal_point_actor
@@ -158,7 +158,7 @@ async def register_add_participant(
 async def register_update_participant(
     request: Request,
     token: str,
-    participant_id: int,
+    participant_id: ParticipantId,
     edition: FocalEdition,
     delegation: FocalDelegation,
     db_session: DbSessionDep,
@@ -175,7 +175,7 @@ async def register_update_participant(
 def register_remove_participant(
     request: Request,
     token: str,
-    participant_id: int,
+    participant_id: ParticipantId,
     edition: FocalEdition,
     delegation: FocalDelegation,
     db_session: DbSessionDep,

@@ -12,6 +12,7 @@ from app.delegations.models import DelegationRole, DelegationStatus, Participant
 from app.entities.models import EntityType
 
 Loose = Annotated[str, StringConstraints(max_length=2000)]
+RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]  # fits an SQL integer on every backend
 
 
 class RegistrationSettingsIn(BaseModel):
@@ -127,6 +128,6 @@ class DelegationUpdate(BaseModel):
 class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    participant_ids: list[int] = Field(min_length=1, max_length=1000)
+    participant_ids: list[RowId] = Field(min_length=1, max_length=1000)
     status: ParticipantStatus
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None

@@ -67,6 +67,10 @@ def update_registration_settings(
     db_session: Session, *, edition: Edition, settings_in: RegistrationSettingsIn, actor: Actor
 ) -> RegistrationSettings:
     """Save the registration window, quota and eligibility of an edition."""
+    for field in ("opens_at", "deadline_at"):
+        moment = getattr(settings_in, field)
+        if moment is not None and not 2000 <= moment.year <= 2200:
+            raise InvalidInput(N_("Enter a date between the years 2000 and 2200."), field=field)
     opens_at = to_utc(settings_in.opens_at, edition.time_zone)
     deadline_at = to_utc(settings_in.deadline_at, edition.time_zone)
     if opens_at and deadline_at and deadline_at <= opens_at:

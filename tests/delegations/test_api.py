@@ -228,3 +228,23 @@ def test_a_delegation_gets_its_own_quota_but_never_below_its_members(client, db_
     assert lowered.json()["detail"][0]["loc"] == ["body", "quota_override"]
     reset = client.patch(_url(edition, delegation), json={"quota_override": None}, headers=headers)
     assert reset.status_code == 422  # the default (1) is below the 2 members
+
+
+def test_out_of_range_ids_and_times_are_422_not_server_errors(client, db_session) -> None:
+    edition = make_edition(db_session)
+    headers = auth_headers(db_session)
+    huge = 2**40
+    assert client.get(_url(edition) + f"/{huge}", headers=headers).status_code == 422
+    review = client.post(
+        f"/api/v1/editions/{edition.slug}/participants/review",
+        json={"participant_ids": [huge], "status": "accredited"},
+        headers=headers,
+    )
+    assert review.status_code == 422
+    settings = client.put(
+        f"/api/v1/editions/{edition.slug}/registration",
+        json={"deadline_at": "0001-01-01T00:00:00"},
+        headers=headers,
+    )
+    assert settings.status_code == 422
+    assert settings.json()["detail"][0]["loc"] == ["body", "deadline_at"]

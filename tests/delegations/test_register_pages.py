@@ -213,3 +213,18 @@ def test_the_form_speaks_the_focal_points_language_until_another_is_chosen(
     assert 'lang="ar" dir="rtl"' in page.text
     chosen = client.get(f"/register/{token}?lang=en")
     assert 'lang="en" dir="ltr"' in chosen.text
+
+
+def test_a_letter_over_5_mb_is_refused_with_its_message(
+    client, db_session, tmp_path, monkeypatch
+) -> None:
+    from app.config import get_settings
+
+    monkeypatch.setattr(get_settings(), "var_dir", tmp_path)
+    _, _, _, token = _setup(db_session)
+    big = _pdf() + b"%" + b"0" * (5 * 1024 * 1024)
+    response = _post(
+        client, token, "/letter", {}, files={"letter": ("big.pdf", big, "application/pdf")}
+    )
+    assert response.status_code == 422 and "at most 5 MB" in response.text
+    assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())

@@ -133,3 +133,27 @@ def test_without_smtp_messages_are_written_as_eml_and_listed(
     page = client.get(f"/admin/editions/{edition.slug}/outbox")
     assert files[-1].name in page.text and "Written to the outbox folder" in page.text
     assert db_session.exec(select(Delegation).where(Delegation.edition_id == edition.id)).one()
+
+
+def test_accreditation_is_emailed_to_the_participant_in_their_language(
+    client, db_session, smtp_server
+) -> None:
+    from tests.factories import auth_headers
+
+    edition = make_edition(db_session)
+    open_registration(db_session, edition)
+    _, token = make_delegation(db_session, edition)
+    created = client.post(
+        f"/api/v1/register/{token}/participants",
+        json=participant_data(
+            role="head", email="amina@agency.example", interpretation_language="fr"
+        ),
+    ).json()
+    client.post(
+        f"/api/v1/editions/{edition.slug}/participants/review",
+        json={"participant_ids": [created["id"]], "status": "accredited"},
+        headers=auth_headers(db_session),
+    )
+    message = smtp_server.messages[-1]
+    assert message["To"] == "amina@agency.example" and message["Content-Language"] == "fr"
+    assert "accreditation" in message.get_content().lower()
