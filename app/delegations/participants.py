@@ -27,6 +27,7 @@ from app.delegations.models import (
     DelegationRole,
     DelegationStatus,
     Participant,
+    ParticipantStatus,
 )
 from app.delegations.schemas import DelegationDetailsIn, ParticipantIn
 from app.delegations.service import begin_write, entity_of, list_participants
@@ -46,6 +47,7 @@ EDITABLE_STATUSES = (
 )
 
 FOCAL_POINT = "focal_point"
+IDENTITY_FIELDS = ("given_name", "family_name", "email", "role", "function")
 
 
 def focal_point_actor(delegation: Delegation) -> Actor:
@@ -233,8 +235,16 @@ def save_participant(
                 delegation_id=delegation.id or 0, edition_id=edition.id or 0, **values
             )  # type: ignore[arg-type]
         else:
+            identity_changed = any(
+                getattr(participant, name) != values[name] for name in IDENTITY_FIELDS
+            )
             for name, value in values.items():
                 setattr(participant, name, value)
+            if identity_changed and actor.actor_type == FOCAL_POINT:
+                # A focal point changing who an accredited (or rejected) person is sends them
+                # back to the organisers for review.
+                participant.status = ParticipantStatus.pending
+                participant.rejection_reason = None
             participant.updated_at = utcnow()
         participant.email_normalized = normalize_email(participant.email)
         db_session.add(participant)

@@ -248,3 +248,42 @@ def test_out_of_range_ids_and_times_are_422_not_server_errors(client, db_session
     )
     assert settings.status_code == 422
     assert settings.json()["detail"][0]["loc"] == ["body", "deadline_at"]
+
+
+def test_a_focal_points_correction_of_an_accredited_person_goes_back_to_review(
+    client, db_session
+) -> None:
+    edition = make_edition(db_session)
+    open_registration(db_session, edition)
+    _, token = make_delegation(db_session, edition)
+    data = participant_data(role="head")
+    created = client.post(f"/api/v1/register/{token}/participants", json=data).json()
+    client.post(
+        f"/api/v1/editions/{edition.slug}/participants/review",
+        json={"participant_ids": [created["id"]], "status": "accredited"},
+        headers=auth_headers(db_session),
+    )
+    stored = db_session.get(Participant, created["id"])
+    assert stored.status == "accredited"
+    from app.delegations.participants import focal_point_actor, save_participant
+    from app.delegations.schemas import ParticipantIn
+
+    delegation = db_session.get(Delegation, stored.delegation_id)
+    save_participant(
+        db_session,
+        edition=edition,
+        delegation=delegation,
+        participant_in=ParticipantIn(**{**data, "dietary_needs": "Vegetarian"}),
+        actor=focal_point_actor(delegation),
+        participant_id=stored.id,
+    )
+    assert db_session.get(Participant, stored.id).status == "accredited"  # not who they are
+    save_participant(
+        db_session,
+        edition=edition,
+        delegation=delegation,
+        participant_in=ParticipantIn(**{**data, "family_name": "Corrected"}),
+        actor=focal_point_actor(delegation),
+        participant_id=stored.id,
+    )
+    assert db_session.get(Participant, stored.id).status == "pending"
