@@ -43,7 +43,7 @@ def _parse(model: type[ParticipantIn] | type[DelegationDetailsIn], values: dict[
 def participant_from_form(form: FormData, edition: Any) -> ParticipantIn:
     """A participant typed in the form; unparseable dates or roles are field errors, reported
     together with every other rule the input breaks."""
-    from app.delegations.participants import validate_participant
+    from app.delegations.rules import validate_participant
 
     values = _values(form, PARTICIPANT_FIELDS)
     try:

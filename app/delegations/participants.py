@@ -2,9 +2,6 @@
 and submitting it. Every write locks the delegation (see service.begin_write) and the
 database's constraints back the rules, so concurrent submissions cannot break them."""
 
-import re
-import unicodedata
-from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
@@ -21,13 +18,18 @@ from app.delegations.errors import (
     RegistrationClosed,
 )
 from app.delegations.models import (
-    HONORIFICS,
-    INTERPRETATION_LANGUAGES,
     Delegation,
     DelegationRole,
     DelegationStatus,
     Participant,
     ParticipantStatus,
+)
+from app.delegations.rules import (
+    EMAIL_PATTERN,
+    PHONE_PATTERN,
+    check_length,
+    clean_text,
+    validate_participant,
 )
 from app.delegations.schemas import DelegationDetailsIn, ParticipantIn
 from app.delegations.service import begin_write, entity_of, list_participants
@@ -37,9 +39,6 @@ from app.i18n import LANGUAGES, N_
 from app.mail import service as mail_service
 from app.timestamps import utcnow
 
-DATE_MARGIN = timedelta(days=14)  # travel days accepted around the edition's dates
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_PATTERN = re.compile(r"^\+?[0-9 ().\-]{6,30}$")
 EDITABLE_STATUSES = (
     DelegationStatus.invited,
     DelegationStatus.submitted,
@@ -55,20 +54,6 @@ def focal_point_actor(delegation: Delegation) -> Actor:
     return Actor(FOCAL_POINT, delegation.id, f"focal point of delegation {delegation.id}")
 
 
-def clean_text(value: str | None) -> str:
-    """Trim and NFC-normalise typed text, keeping every script and character as typed."""
-    return unicodedata.normalize("NFC", (value or "").strip())
-
-
-def _length(errors: list[DomainError], field: str, value: str, limit: int, required: bool) -> None:
-    if required and not value:
-        errors.append(InvalidInput(N_("This field is required."), field=field))
-    elif len(value) > limit:
-        errors.append(
-            InvalidInput(N_("Enter at most {count} characters."), field=field, count=limit)
-        )
-
-
 def check_open(db_session: Session, edition: Edition, actor: Actor) -> None:
     if actor.actor_type != FOCAL_POINT:
         return  # organisers may correct a registration at any time
@@ -82,71 +67,6 @@ def check_open(db_session: Session, edition: Edition, actor: Actor) -> None:
 def check_editable(delegation: Delegation, actor: Actor) -> None:
     if actor.actor_type == FOCAL_POINT and delegation.status not in EDITABLE_STATUSES:
         raise RegistrationClosed(N_("This delegation has been declined or withdrawn."))
-
-
-def validate_participant(participant_in: ParticipantIn, edition: Edition) -> dict[str, object]:
-    """Clean the input and check every rule on its own fields; raise all errors at once."""
-    errors: list[DomainError] = []
-    values: dict[str, object] = {}
-    for field, limit, required in (
-        ("given_name", 100, True),
-        ("family_name", 100, True),
-        ("function", 200, True),
-        ("agency", 200, False),
-        ("dietary_needs", 500, False),
-        ("access_needs", 500, False),
-    ):
-        value = clean_text(getattr(participant_in, field))
-        _length(errors, field, value, limit, required)
-        values[field] = value or (None if not required else "")
-    honorific = clean_text(participant_in.honorific) or None
-    if honorific and honorific not in HONORIFICS:
-        errors.append(InvalidInput(N_("Choose a title from the list."), field="honorific"))
-    values["honorific"] = honorific
-    email = clean_text(participant_in.email)
-    if not email:
-        errors.append(InvalidInput(N_("This field is required."), field="email"))
-    elif len(email) > 254 or not EMAIL_PATTERN.match(email):
-        errors.append(InvalidInput(N_("Enter a valid email address."), field="email"))
-    values["email"] = email
-    phone = clean_text(participant_in.phone) or None
-    if phone and not PHONE_PATTERN.match(phone):
-        errors.append(
-            InvalidInput(
-                N_("Enter a phone number with digits, spaces and an optional +."), field="phone"
-            )
-        )
-    values["phone"] = phone
-    language = clean_text(participant_in.interpretation_language) or "en"
-    if language not in INTERPRETATION_LANGUAGES:
-        errors.append(
-            InvalidInput(N_("Choose a language from the list."), field="interpretation_language")
-        )
-    values["interpretation_language"] = language
-    values["role"] = participant_in.role
-    arrival, departure = participant_in.arrival_date, participant_in.departure_date
-    if edition.start_date and edition.end_date:
-        earliest, latest = edition.start_date - DATE_MARGIN, edition.end_date + DATE_MARGIN
-        for field, day in (("arrival_date", arrival), ("departure_date", departure)):
-            if day is not None and not earliest <= day <= latest:
-                errors.append(
-                    InvalidInput(
-                        N_("Enter a date between {earliest} and {latest}."),
-                        field=field,
-                        earliest=earliest.isoformat(),
-                        latest=latest.isoformat(),
-                    )
-                )
-    if arrival and departure and departure < arrival:
-        errors.append(
-            InvalidInput(
-                N_("The departure must not be before the arrival."), field="departure_date"
-            )
-        )
-    values["arrival_date"], values["departure_date"] = arrival, departure
-    if errors:
-        raise InvalidFields(errors)
-    return values
 
 
 def _integrity_error(error: IntegrityError) -> DomainError:
@@ -310,7 +230,7 @@ def update_details(
     """Change the focal point's contact details."""
     errors: list[DomainError] = []
     name = clean_text(details_in.focal_point_name)
-    _length(errors, "focal_point_name", name, 200, True)
+    check_length(errors, "focal_point_name", name, 200, True)
     email = clean_text(details_in.focal_point_email)
     if not email:
         errors.append(InvalidInput(N_("This field is required."), field="focal_point_email"))
@@ -416,10 +336,3 @@ def submit_delegation(
         db_session.rollback()
         raise
     return delegation
-
-
-def travel_window(edition: Edition) -> tuple[date | None, date | None]:
-    """The earliest arrival and latest departure accepted, for the form's hints."""
-    if not (edition.start_date and edition.end_date):
-        return None, None
-    return edition.start_date - DATE_MARGIN, edition.end_date + DATE_MARGIN

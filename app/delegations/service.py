@@ -175,7 +175,8 @@ def registration_view(
 ) -> RegistrationView:
     """Everything the focal point's page needs, in a few queries."""
     from app.delegations import windows
-    from app.delegations.participants import EDITABLE_STATUSES, travel_window
+    from app.delegations.participants import EDITABLE_STATUSES
+    from app.delegations.rules import travel_window
 
     settings = windows.settings_of(db_session, edition)
     earliest, latest = travel_window(edition)
