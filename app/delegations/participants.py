@@ -2,7 +2,6 @@
 and submitting it. Every write locks the delegation (see service.begin_write) and the
 database's constraints back the rules, so concurrent submissions cannot break them."""
 
-
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 

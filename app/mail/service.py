@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from app import i18n
 from app.config import ROOT_DIR, Settings, get_settings
@@ -25,6 +25,7 @@ from app.timestamps import utcnow
 
 log = logging.getLogger("marrakech.mail")
 MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)
 
 
 @lru_cache
@@ -134,6 +135,8 @@ def deliver_queued(
     )
     result = {"sent": 0, "written": 0, "failed": 0}
     for message in due:
+        if not _lease(db_session, message):
+            continue  # another worker is delivering it
         email = _email(message, settings)
         message.attempts += 1
         try:
@@ -160,6 +163,27 @@ def deliver_queued(
         db_session.add(message)
         db_session.commit()
     return result
+
+
+def _lease(db_session: Session, message: OutboxMessage) -> bool:
+    """Claim a message for a few minutes, atomically: concurrent deliveries (several
+    requests, several processes, the cron command) never send it twice; if this process
+    dies while sending, the lease runs out and the message is tried again."""
+    claimed = db_session.exec(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == message.id,
+            col(OutboxMessage.status) == OutboxStatus.queued,
+            col(OutboxMessage.next_attempt_at) == message.next_attempt_at,
+        )
+        .values(next_attempt_at=utcnow() + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    db_session.commit()
+    if claimed.rowcount != 1:
+        return False
+    db_session.refresh(message)
+    return True
 
 
 def list_outbox(

@@ -157,3 +157,38 @@ def test_accreditation_is_emailed_to_the_participant_in_their_language(
     message = smtp_server.messages[-1]
     assert message["To"] == "amina@agency.example" and message["Content-Language"] == "fr"
     assert "accreditation" in message.get_content().lower()
+
+
+def test_a_message_claimed_by_another_worker_is_not_sent_twice(db_session, smtp_server) -> None:
+    from datetime import timedelta
+
+    from app.mail.service import deliver_queued, queue_message
+
+    message = queue_message(
+        db_session,
+        kind="accreditation",
+        to_address="once@agency.example",
+        language="en",
+        context={
+            "name": "Once",
+            "edition_title": "T",
+            "entity_name": "E",
+            "city": "Rabat",
+            "start_date": None,
+            "end_date": None,
+        },
+    )
+    db_session.commit()
+    stale = message.next_attempt_at
+    assert deliver_queued(db_session)["sent"] == 1
+    # A second worker that read the message before the first claimed it gets nothing.
+    message.status = "queued"
+    message.next_attempt_at = stale
+    from app.mail.service import _lease
+
+    db_session.add(message)
+    db_session.commit()
+    db_session.expunge(message)  # the slower worker's own copy, read before the claim
+    message.next_attempt_at = stale - timedelta(seconds=1)
+    assert not _lease(db_session, message)
+    assert len([m for m in smtp_server.messages if m["To"] == "once@agency.example"]) == 1
