@@ -132,5 +132,25 @@ def revoke_token(
     typer.echo("token revoked")
 
 
+@app.command("send-mail")
+def send_mail() -> None:
+    """Send (or write as .eml) every queued message that is due; run it from cron."""
+    from app.mail import service as mail_service
+
+    with Session(get_engine(), expire_on_commit=False) as db_session:
+        result = mail_service.deliver_queued(db_session)
+    typer.echo(f"sent {result['sent']}, written {result['written']}, failed {result['failed']}")
+
+
+@app.command()
+def demo(delegations: Annotated[int, typer.Option(min=1, max=400)] = 60) -> None:
+    """Create a clearly marked demo edition with synthetic delegations (not history)."""
+    from app.demo import create_demo_edition
+
+    with Session(get_engine(), expire_on_commit=False) as db_session:
+        edition = create_demo_edition(db_session, delegations=delegations)
+    typer.echo(f"demo edition {edition.slug} with {delegations} delegations")
+
+
 if __name__ == "__main__":
     app()

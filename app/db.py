@@ -1,5 +1,6 @@
 """Database engine, constraint naming convention and the per-request unit of work."""
 
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Annotated, Any
@@ -20,6 +21,13 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
 
 
+# The pool must hold more connections than the threads that can use them at once (AnyIO's
+# 40 worker threads run sync routes and the teardown of the request's db_session): with
+# fewer, every worker can end up waiting for a connection that only a queued teardown
+# would give back, and the process stalls until the pool timeout.
+POOL_HEADROOM = 40
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -32,9 +40,9 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
             from pathlib import Path
 
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # As many connections as the server has worker threads (40), so no request waits.
-        kwargs.setdefault("pool_size", 20)
-        kwargs.setdefault("max_overflow", 30)
+        if path and path != ":memory:":
+            kwargs.setdefault("pool_size", 10)
+            kwargs.setdefault("max_overflow", POOL_HEADROOM)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
@@ -42,7 +50,7 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 30)
+    kwargs.setdefault("max_overflow", POOL_HEADROOM)
     return create_engine(url, **kwargs)
 
 
@@ -61,10 +69,30 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    # SQLite's busy handler polls with sleeps of up to 100 ms, so many writers waiting for
+    # the lock leave it idle most of the time and some starve. Writers of this process
+    # queue on a Python lock instead and take the database lock in turn; BEGIN IMMEDIATE
+    # still guards against other processes.
+    write_lock = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "IMMEDIATE" and not connection.info.get("holds_write_lock"):
+            write_lock.acquire()
+            connection.info["holds_write_lock"] = True
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except Exception:
+            _release(connection)
+            raise
+
+    def _release(connection: Any) -> None:
+        if connection.info.pop("holds_write_lock", False):
+            write_lock.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
 
 
 @lru_cache

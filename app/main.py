@@ -54,6 +54,11 @@ def create_app() -> FastAPI:
 
 def _include_routers(app: FastAPI) -> None:
     from app.auth import pages as auth_pages
+    from app.delegations import api as delegations_api
+    from app.delegations import list_pages as delegations_list_pages
+    from app.delegations import pages as delegations_pages
+    from app.delegations import public_pages as delegations_public_pages
+    from app.delegations import register_pages
     from app.editions import api as editions_api
     from app.editions import pages as editions_pages
     from app.entities import api as entities_api
@@ -67,6 +72,11 @@ def _include_routers(app: FastAPI) -> None:
         editions_pages.router,
         auth_pages.router,
         editions_api.router,
+        delegations_api.router,
+        delegations_pages.router,
+        delegations_list_pages.router,
+        delegations_public_pages.router,
+        register_pages.router,
         entities_api.router,
         history_api.router,
     ):
@@ -95,14 +105,16 @@ def _install_error_handlers(app: FastAPI) -> None:
         message = exc.translated(_gettext_for(request))
         if _is_api(request):
             headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+            errors = getattr(exc, "errors", None) or [exc]
             return JSONResponse(
                 {
                     "detail": [
                         {
-                            "loc": ["body", exc.field] if exc.field else [],
-                            "msg": message,
-                            "type": type(exc).__name__,
+                            "loc": ["body", error.field] if error.field else [],
+                            "msg": error.translated(_gettext_for(request)),
+                            "type": type(error).__name__,
                         }
+                        for error in errors
                     ]
                 },
                 status_code=exc.status_code,

@@ -4,6 +4,12 @@ the drift check and the tests."""
 from app.audit.models import AuditEntry
 from app.auth.models import Account, ApiToken, LoginAttempt, LoginSession
 from app.content_version import ContentVersion
+from app.delegations.models import (
+    Delegation,
+    JoinRequest,
+    Participant,
+    RegistrationSettings,
+)
 from app.editions.models import Edition
 from app.entities.models import Entity
 from app.history.models import (
@@ -15,20 +21,26 @@ from app.history.models import (
     Source,
     Theme,
 )
+from app.mail.models import OutboxMessage
 
 __all__ = [
     "Account",
     "ApiToken",
     "AuditEntry",
     "ContentVersion",
+    "Delegation",
     "Edition",
     "EditionFact",
     "EditionPerson",
     "Entity",
+    "JoinRequest",
     "LoginAttempt",
     "LoginSession",
+    "OutboxMessage",
+    "Participant",
     "Person",
     "ReportedFigure",
+    "RegistrationSettings",
     "ReportedOutcome",
     "Source",
     "Theme",

@@ -2,6 +2,7 @@
 with TEST_DATABASE_URL), each test inside a transaction that is rolled back."""
 
 import os
+import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,8 @@ from sqlmodel import Session
 
 warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
 os.environ.setdefault("MARRAKECH_ENVIRONMENT", "test")
+# Outbox .eml files and uploads written during the tests stay out of the working tree.
+os.environ.setdefault("MARRAKECH_VAR_DIR", tempfile.mkdtemp(prefix="marrakech-test-var-"))
 
 from fastapi.testclient import TestClient  # noqa: E402
 

@@ -80,3 +80,66 @@ def extract_csrf(html: str) -> str:
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
     return html[start : html.index('"', start)]
+
+
+def open_registration(
+    db_session: Session, edition: Edition, *, quota: int = 5, requests_open: bool = False
+):  # noqa: ANN201
+    """Give an edition a registration window that is open now, with a default quota."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.delegations.models import RegistrationSettings
+
+    now = datetime.now(UTC)
+    settings = RegistrationSettings(
+        edition_id=edition.id,
+        opens_at=now - timedelta(days=1),
+        deadline_at=now + timedelta(days=10),
+        default_quota=quota,
+        requests_open=requests_open,
+    )
+    db_session.add(settings)
+    edition.status = EditionStatus.registration_open
+    db_session.add(edition)
+    db_session.commit()
+    return settings
+
+
+def make_delegation(
+    db_session: Session, edition: Edition, *, code: str = "KEN", email: str | None = None
+):  # noqa: ANN201
+    """Invite one entity; return the delegation and its private token."""
+    from app.delegations import invitations
+    from app.delegations.schemas import InvitationIn
+
+    issued = invitations.invite_entities(
+        db_session,
+        edition=edition,
+        invitation_in=InvitationIn(entity_codes=[code], focal_point_email=email),
+        actor=SYSTEM,
+    )
+    return issued[0].delegation, issued[0].link.rsplit("/", 1)[1]
+
+
+def participant_data(**overrides: object) -> dict:
+    serial = next(_counter)
+    data = {
+        "honorific": "Mr.",
+        "given_name": f"Given{serial}",
+        "family_name": f"Family{serial}",
+        "function": "Director",
+        "agency": "Counter-terrorism agency",
+        "role": "member",
+        "email": f"person{serial}@agency.example",
+        "interpretation_language": "en",
+    }
+    data.update(overrides)
+    return data
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -119,3 +119,23 @@ def test_a_revoked_token_stops_working_at_once(cli_database: str) -> None:
     engine.dispose()
     assert row.revoked_at is not None
     assert run(cli_database, "revoke-token", "mpt_unknown").returncode == 1
+
+
+def test_demo_creates_a_marked_edition_with_synthetic_delegations(cli_database: str) -> None:
+    assert run(cli_database, "seed").returncode == 0
+    result = run(cli_database, "demo", "--delegations", "5")
+    assert result.returncode == 0, result.stderr
+    assert "demo-" in result.stdout and "5 delegations" in result.stdout
+    engine = create_engine(cli_database)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT id, is_demo, is_historical, status FROM edition WHERE slug LIKE 'demo-%'")
+        ).one()
+        count = connection.execute(
+            text("SELECT count(*) FROM delegation WHERE edition_id = :id"), {"id": row.id}
+        ).scalar()
+    engine.dispose()
+    assert row.is_demo and not row.is_historical and row.status == "registration_open"
+    assert count == 5
+    sent = run(cli_database, "send-mail")
+    assert sent.returncode == 0 and sent.stdout.startswith("sent 0, written")

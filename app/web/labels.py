@@ -43,3 +43,40 @@ entity_type = {
     "national_agency": N_("National agency"),
     "partner": N_("Partner"),
 }
+delegation_status = {
+    "invited": N_("Invited"),
+    "submitted": N_("Submitted"),
+    "confirmed": N_("Confirmed"),
+    "declined": N_("Declined"),
+    "withdrawn": N_("Withdrawn"),
+}
+participant_status = {
+    "pending": N_("Pending"),
+    "accredited": N_("Accredited"),
+    "rejected": N_("Rejected"),
+}
+delegation_role = {
+    "head": N_("Head of delegation"),
+    "deputy": N_("Deputy head of delegation"),
+    "member": N_("Member"),
+    "adviser": N_("Adviser"),
+}
+interpretation_language = {
+    "en": N_("English"),
+    "fr": N_("French"),
+    "ar": N_("Arabic"),
+    "es": N_("Spanish"),
+    "pt": N_("Portuguese"),
+    "ru": N_("Russian"),
+}
+join_request_status = {
+    "pending": N_("Waiting for a decision"),
+    "approved": N_("Approved"),
+    "refused": N_("Refused"),
+}
+outbox_status = {
+    "queued": N_("Queued"),
+    "sent": N_("Sent"),
+    "written": N_("Written to the outbox folder"),
+    "failed": N_("Failed"),
+}

@@ -1,0 +1,53 @@
+"""Loading registration objects from the path: an organiser's edition and delegation, or
+a focal point's delegation from the private link (a 404 for any other token)."""
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from app import i18n
+from app.db import DbSessionDep
+from app.delegations import service as delegations_service
+from app.delegations.models import Delegation
+from app.editions import service as editions_service
+from app.editions.models import Edition
+
+
+def _organiser_edition(slug: str, db_session: DbSessionDep) -> Edition:
+    return editions_service.get_edition(db_session, slug, include_drafts=True)
+
+
+def _edition_delegation(
+    delegation_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+    edition: Annotated[Edition, Depends(_organiser_edition)],
+    db_session: DbSessionDep,
+) -> Delegation:
+    return delegations_service.get_delegation(
+        db_session, edition=edition, delegation_id=delegation_id
+    )
+
+
+def _focal_delegation(token: str, request: Request, db_session: DbSessionDep) -> Delegation:
+    delegation = delegations_service.delegation_for_token(db_session, token)
+    # Until the reader picks a language, the form speaks the focal point's.
+    chosen = request.query_params.get("lang") or request.cookies.get(i18n.LANGUAGE_COOKIE)
+    if chosen not in i18n.LANGUAGES and delegation.focal_point_language in i18n.LANGUAGES:
+        request.state.language = delegation.focal_point_language
+    return delegation
+
+
+def _focal_edition(
+    delegation: Annotated[Delegation, Depends(_focal_delegation)], db_session: DbSessionDep
+) -> Edition:
+    edition = db_session.get(Edition, delegation.edition_id)
+    assert edition is not None  # foreign key
+    return edition
+
+
+OrganiserEdition = Annotated[Edition, Depends(_organiser_edition)]
+EditionDelegation = Annotated[Delegation, Depends(_edition_delegation)]
+FocalDelegation = Annotated[Delegation, Depends(_focal_delegation)]
+FocalEdition = Annotated[Edition, Depends(_focal_edition)]
+
+
+ParticipantId = Annotated[int, Path(ge=1, le=2_147_483_647)]

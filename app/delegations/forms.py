@@ -1,0 +1,263 @@
+"""Reading the HTML forms of registration into input models, with field errors."""
+
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from app.delegations.errors import InvalidFields
+from app.delegations.schemas import DelegationDetailsIn, ParticipantIn
+from app.errors import DomainError, InvalidInput
+from app.i18n import N_
+
+PARTICIPANT_FIELDS = tuple(ParticipantIn.model_fields)
+DETAIL_FIELDS = tuple(DelegationDetailsIn.model_fields)
+
+
+def _values(form: FormData, fields: tuple[str, ...]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in fields:
+        value = form.get(name)
+        if isinstance(value, str) and value.strip():
+            values[name] = value
+    return values
+
+
+def _parse(model: type[ParticipantIn] | type[DelegationDetailsIn], values: dict[str, Any]):  # noqa: ANN202
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        errors: list[DomainError] = []
+        for item in error.errors():
+            field = str(item["loc"][-1]) if item["loc"] else None
+            if field in ("arrival_date", "departure_date"):
+                message = N_("Enter a date as YYYY-MM-DD.")
+            elif field == "role":
+                message = N_("Choose a role from the list.")
+            else:
+                message = N_("Enter at most {count} characters.")
+            errors.append(InvalidInput(message, field=field, count=2000))
+        raise InvalidFields(errors) from None
+
+
+def participant_from_form(form: FormData, edition: Any) -> ParticipantIn:
+    """A participant typed in the form; unparseable dates or roles are field errors, reported
+    together with every other rule the input breaks."""
+    from app.delegations.rules import validate_participant
+
+    values = _values(form, PARTICIPANT_FIELDS)
+    try:
+        return _parse(ParticipantIn, values)
+    except InvalidFields as parse_error:
+        bad = {error.field for error in parse_error.errors}
+        rest = ParticipantIn.model_validate({k: v for k, v in values.items() if k not in bad})
+        try:
+            validate_participant(rest, edition)
+        except InvalidFields as more:
+            parse_error.errors.extend(e for e in more.errors if e.field not in bad)
+        raise
+
+
+def details_from_form(form: FormData) -> DelegationDetailsIn:
+    return _parse(DelegationDetailsIn, _values(form, DETAIL_FIELDS))
+
+
+def form_values(form: FormData) -> dict[str, str]:
+    """What was typed, to show it again when the form comes back with errors."""
+    return {
+        key: value for key, value in form.items() if isinstance(value, str) and key != "csrf_token"
+    }
+
+
+def field_errors(translate: Any, error: DomainError) -> dict[str, str]:
+    """Each message under its field ("form" for those about the whole form)."""
+    errors = getattr(error, "errors", None) or [error]
+    shown: dict[str, str] = {}
+    for item in errors:
+        shown.setdefault(item.field or "form", item.translated(translate))
+    return shown
+
+
+def participant_values(participant: Any) -> dict[str, str]:
+    """A stored participant as form values, to correct it."""
+    values = {}
+    for name in PARTICIPANT_FIELDS:
+        value = getattr(participant, name)
+        values[name] = "" if value is None else str(value)
+    return values
+
+
+def form_options(translate: Any) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the member form's lists, labelled in the reader's language."""
+    from app.delegations.models import HONORIFICS
+    from app.web import labels
+
+    return {
+        "honorific_options": [(h, h) for h in HONORIFICS],
+        "role_options": [(k, translate(v)) for k, v in labels.delegation_role.items()],
+        "interpretation_options": [
+            (k, translate(v)) for k, v in labels.interpretation_language.items()
+        ],
+    }
+
+
+def _local_input(value: Any, time_zone: str) -> str:
+    from app.delegations.windows import to_local
+
+    local = to_local(value, time_zone)
+    return local.strftime("%Y-%m-%dT%H:%M") if local else ""
+
+
+def settings_values(settings: Any, time_zone: str) -> dict[str, Any]:
+    """Stored settings as the form shows them (times in the venue's time zone)."""
+    return {
+        "opens_at": _local_input(settings.opens_at, time_zone),
+        "deadline_at": _local_input(settings.deadline_at, time_zone),
+        "default_quota": str(settings.default_quota),
+        "allowed_entity_types": list(settings.allowed_entity_types),
+        "requests_open": "1" if settings.requests_open else "",
+    }
+
+
+def settings_from_form(form: FormData) -> Any:
+    from datetime import datetime
+
+    from app.delegations.schemas import RegistrationSettingsIn
+
+    errors: list[DomainError] = []
+    values: dict[str, Any] = {}
+    for name in ("opens_at", "deadline_at"):
+        raw = form.get(name)
+        if isinstance(raw, str) and raw.strip():
+            try:
+                values[name] = datetime.fromisoformat(raw.strip())
+            except ValueError:
+                errors.append(
+                    InvalidInput(N_("Enter a date and time as YYYY-MM-DD HH:MM."), field=name)
+                )
+    quota = form.get("default_quota")
+    try:
+        values["default_quota"] = int(str(quota))
+        if not 1 <= values["default_quota"] <= 500:
+            raise ValueError
+    except ValueError:
+        errors.append(
+            InvalidInput(N_("Enter a whole number between 1 and 500."), field="default_quota")
+        )
+    values["allowed_entity_types"] = [str(v) for v in form.getlist("allowed_entity_types")]
+    values["requests_open"] = bool(form.get("requests_open"))
+    if errors:
+        raise InvalidFields(errors)
+    try:
+        return RegistrationSettingsIn.model_validate(values)
+    except ValidationError:
+        raise InvalidFields(
+            [InvalidInput(N_("Choose entity types from the list."), field="allowed_entity_types")]
+        ) from None
+
+
+def invitation_from_form(form: FormData) -> Any:
+    from app.delegations.schemas import InvitationIn
+
+    codes_text = str(form.get("entity_codes") or "")
+    codes = [c for c in codes_text.replace(",", " ").split() if c]
+    quota = str(form.get("quota_override") or "").strip()
+    errors: list[DomainError] = []
+    if quota and not (quota.isdigit() and 1 <= int(quota) <= 500):
+        errors.append(
+            InvalidInput(N_("Enter a whole number between 1 and 500."), field="quota_override")
+        )
+    if len(codes) > 400:
+        errors.append(
+            InvalidInput(
+                N_("Invite at most {count} entities at once."), field="entity_codes", count=400
+            )
+        )
+    if errors:
+        raise InvalidFields(errors)
+    return InvitationIn(
+        entity_codes=codes,
+        african_union_members=bool(form.get("african_union_members")),
+        previous_edition_slug=str(form.get("previous_edition_slug") or "").strip()[:80] or None,
+        focal_point_email=str(form.get("focal_point_email") or "").strip()[:254] or None,
+        focal_point_language=str(form.get("focal_point_language") or "en")[:2],
+        quota_override=int(quota) if quota else None,
+    )
+
+
+def review_from_form(form: FormData) -> tuple[list[int], Any, str | None]:
+    from app.delegations.models import ParticipantStatus
+
+    ids = [
+        int(v)
+        for v in form.getlist("participant_ids")
+        if isinstance(v, str) and v.isdigit() and len(v) < 10
+    ]
+    if not ids:
+        raise InvalidInput(N_("Tick at least one member."), field="participant_ids")
+    try:
+        status = ParticipantStatus(str(form.get("status")))
+    except ValueError:
+        raise InvalidInput(N_("Choose an action from the list."), field="status") from None
+    reason = str(form.get("reason") or "")[:600]
+    return ids, status, reason
+
+
+def table_context(
+    db_session: Any,
+    edition: Any,
+    *,
+    status: Any = None,
+    entity_type: Any = None,
+    search: str | None = None,
+) -> dict[str, Any]:
+    """What the delegations table shows: rows with counts, totals, filters, the invite form."""
+    from app.delegations import windows
+    from app.delegations.service import list_delegations
+    from app.editions import service as editions_service
+    from app.entities.models import EntityType
+
+    rows = list_delegations(
+        db_session, edition=edition, status=status, entity_type=entity_type, search=search
+    )
+    settings = windows.settings_of(db_session, edition)
+    return {
+        "edition": edition,
+        "rows": rows,
+        "quotas": {row.delegation.id: windows.quota_of(settings, row.delegation) for row in rows},
+        "total_participants": sum(row.participants for row in rows),
+        "total_accredited": sum(row.accredited for row in rows),
+        "filters": {"status": status or "", "entity_type": entity_type or "", "q": search or ""},
+        "entity_types": list(EntityType),
+        "other_editions": [
+            e
+            for e in editions_service.list_editions(db_session, include_drafts=True)
+            if e.id != edition.id
+        ],
+        "settings": settings,
+        "deadline": windows.to_local(settings.deadline_at, edition.time_zone),
+        "is_open": windows.registration_is_open(edition, settings),
+        "errors": {},
+        "values": {},
+    }
+
+
+def detail_context(request: Any, view: Any, errors: dict[str, str]) -> dict[str, Any]:
+    from app.delegations.models import DelegationStatus
+    from app.delegations.review import TRANSITIONS
+
+    return {
+        "view": view,
+        "edition": view.edition,
+        "errors": errors,
+        "next_statuses": [s.value for s in TRANSITIONS[DelegationStatus(view.delegation.status)]],
+    }
+
+
+def quota_from_form(raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 500:
+        raise InvalidInput(N_("Enter a whole number between 1 and 500."), field="quota_override")
+    return int(raw)

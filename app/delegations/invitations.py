@@ -1,0 +1,334 @@
+"""Inviting entities, private registration links, and requests to take part."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.audit.service import Actor, snapshot
+from app.auth.service import digest, normalize_email
+from app.config import get_settings
+from app.delegations import windows
+from app.delegations.models import Delegation, DelegationStatus, JoinRequest, JoinRequestStatus
+from app.delegations.schemas import InvitationIn
+from app.editions.models import Edition
+from app.entities.models import Entity
+from app.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
+from app.i18n import LANGUAGES, N_
+from app.mail import service as mail_service
+from app.timestamps import utcnow
+
+REQUESTS_PER_HOUR = 5
+
+
+@dataclass
+class IssuedLink:
+    delegation: Delegation
+    entity: Entity
+    link: str  # shown once, never stored
+
+
+def registration_url(token: str) -> str:
+    return f"{get_settings().base_url.rstrip('/')}/register/{token}"
+
+
+def _check_email(value: str | None, field: str) -> str | None:
+    if not value or not value.strip():
+        return None
+    email = value.strip()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > 254 or " " in email:
+        raise InvalidInput(N_("Enter a valid email address."), field=field)
+    return email
+
+
+def _new_token(delegation: Delegation) -> str:
+    token = secrets.token_urlsafe(32)  # 256 random bits
+    delegation.token_hash = digest(token)
+    delegation.token_issued_at = utcnow()
+    return token
+
+
+def _queue_invitation(
+    db_session: Session, edition: Edition, delegation: Delegation, entity: Entity, token: str
+) -> None:
+    if not delegation.focal_point_email:
+        return
+    settings = windows.settings_of(db_session, edition)
+    language = delegation.focal_point_language
+    mail_service.queue_message(
+        db_session,
+        kind="invitation",
+        to_address=delegation.focal_point_email,
+        language=language,
+        context={
+            "edition_title": getattr(edition, f"title_{language}", None) or edition.title_en,
+            "entity_name": getattr(entity, f"name_{language}", None) or entity.name_en,
+            "deadline": windows.to_local(settings.deadline_at, edition.time_zone),
+            "time_zone": edition.time_zone,
+            "quota": windows.quota_of(settings, delegation),
+            "link": registration_url(token),
+        },
+        edition_id=edition.id,
+        delegation_id=delegation.id,
+    )
+
+
+def _entities_to_invite(
+    db_session: Session, edition: Edition, invitation_in: InvitationIn
+) -> list[Entity]:
+    entities: dict[int, Entity] = {}
+    codes = [code.strip().upper() for code in invitation_in.entity_codes if code.strip()]
+    if codes:
+        found = {
+            e.code: e for e in db_session.exec(select(Entity).where(col(Entity.code).in_(codes)))
+        }
+        missing = [code for code in codes if code not in found]
+        if missing:
+            raise InvalidInput(
+                N_("There is no entity with the code '{code}'."),
+                field="entity_codes",
+                code=missing[0],
+            )
+        entities.update({e.id: e for e in found.values() if e.id is not None})
+    if invitation_in.african_union_members:
+        for entity in db_session.exec(
+            select(Entity).where(col(Entity.african_union_member).is_(True))
+        ):
+            entities[entity.id or 0] = entity
+    if invitation_in.previous_edition_slug:
+        previous = db_session.exec(
+            select(Edition).where(Edition.slug == invitation_in.previous_edition_slug)
+        ).first()
+        if previous is None or previous.id == edition.id:
+            raise InvalidInput(
+                N_("There is no edition '{slug}'."),
+                field="previous_edition_slug",
+                slug=invitation_in.previous_edition_slug,
+            )
+        for entity in db_session.exec(
+            select(Entity)
+            .join(Delegation, col(Delegation.entity_id) == Entity.id)
+            .where(Delegation.edition_id == previous.id)
+        ):
+            entities[entity.id or 0] = entity
+    if not entities:
+        raise InvalidInput(N_("Choose at least one entity to invite."), field="entity_codes")
+    return list(entities.values())
+
+
+def invite_entities(
+    db_session: Session, *, edition: Edition, invitation_in: InvitationIn, actor: Actor
+) -> list[IssuedLink]:
+    """Invite entities (skipping those already invited); each gets a private link."""
+    focal_email = _check_email(invitation_in.focal_point_email, "focal_point_email")
+    if invitation_in.focal_point_language not in LANGUAGES:
+        raise InvalidInput(N_("Choose English, French or Arabic."), field="focal_point_language")
+    entities = _entities_to_invite(db_session, edition, invitation_in)
+    if focal_email and len(entities) > 1:
+        raise InvalidInput(
+            N_("A focal-point email can only be given when inviting one entity."),
+            field="focal_point_email",
+        )
+    settings = windows.settings_of(db_session, edition)
+    allowed = set(settings.allowed_entity_types)
+    refused = [e for e in entities if allowed and e.entity_type not in allowed]
+    if refused and len(entities) == 1:
+        raise InvalidInput(
+            N_("Entities of this type may not take part in this edition."), field="entity_codes"
+        )
+    already = set(
+        db_session.exec(select(Delegation.entity_id).where(Delegation.edition_id == edition.id))
+    )
+    issued = []
+    for entity in sorted(entities, key=lambda e: e.name_en):
+        if entity.id in already or entity in refused:
+            continue
+        delegation = Delegation(
+            edition_id=edition.id or 0,
+            entity_id=entity.id or 0,
+            focal_point_email=focal_email,
+            focal_point_language=invitation_in.focal_point_language,
+            quota_override=invitation_in.quota_override,
+        )
+        token = _new_token(delegation)
+        db_session.add(delegation)
+        db_session.flush()
+        audit.record(
+            db_session,
+            actor=actor,
+            action="delegation.invite",
+            subject=delegation,
+            edition_id=edition.id,
+            after=snapshot(delegation, ["entity_id", "status", "quota_override"]),
+        )
+        _queue_invitation(db_session, edition, delegation, entity, token)
+        issued.append(IssuedLink(delegation, entity, registration_url(token)))
+    db_session.commit()
+    return issued
+
+
+def reissue_link(
+    db_session: Session, *, edition: Edition, delegation: Delegation, entity: Entity, actor: Actor
+) -> str:
+    """Replace a delegation's private link: the old one stops working at once."""
+    token = _new_token(delegation)
+    delegation.updated_at = utcnow()
+    db_session.add(delegation)
+    audit.record(
+        db_session,
+        actor=actor,
+        action="delegation.reissue_link",
+        subject=delegation,
+        edition_id=edition.id,
+    )
+    _queue_invitation(db_session, edition, delegation, entity, token)
+    db_session.commit()
+    return registration_url(token)
+
+
+def request_to_join(
+    db_session: Session,
+    *,
+    edition: Edition,
+    entity_code: str,
+    contact_name: str,
+    contact_email: str,
+    language: str,
+    message: str | None,
+    client_address: str,
+) -> JoinRequest:
+    """An uninvited entity asks to take part; an organiser approves or refuses."""
+    settings = windows.settings_of(db_session, edition)
+    if not settings.requests_open:
+        raise NotFound(N_("This edition does not take requests to participate."))
+    client_key = digest(f"join:{client_address}")
+    since = utcnow() - timedelta(hours=1)
+    recent = db_session.exec(
+        select(JoinRequest.id).where(
+            JoinRequest.client_key == client_key, JoinRequest.created_at >= since
+        )
+    ).all()
+    if len(recent) >= REQUESTS_PER_HOUR:
+        raise TooManyAttempts(N_("Too many requests from this address. Try again later."))
+    entity = db_session.exec(
+        select(Entity).where(Entity.code == entity_code.strip().upper())
+    ).first()
+    if entity is None:
+        raise InvalidInput(N_("Choose who you represent."), field="entity_code")
+    if settings.allowed_entity_types and entity.entity_type not in settings.allowed_entity_types:
+        raise InvalidInput(
+            N_("Entities of this type may not take part in this edition."), field="entity_code"
+        )
+    name = contact_name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput(
+            N_("Enter a name of at most {count} characters."), field="contact_name", count=200
+        )
+    email = _check_email(contact_email, "contact_email")
+    if email is None:
+        raise InvalidInput(N_("Enter a valid email address."), field="contact_email")
+    if message and len(message) > 2000:
+        raise InvalidInput(N_("Enter at most {count} characters."), field="message", count=2000)
+    invited = db_session.exec(
+        select(Delegation.id).where(
+            Delegation.edition_id == edition.id, Delegation.entity_id == entity.id
+        )
+    ).first()
+    pending = db_session.exec(
+        select(JoinRequest.id).where(
+            JoinRequest.edition_id == edition.id, JoinRequest.entity_id == entity.id
+        )
+    ).first()
+    if invited or pending:
+        raise Conflict(
+            N_("This entity is already invited or has already asked to take part."),
+            field="entity_code",
+        )
+    request = JoinRequest(
+        edition_id=edition.id or 0,
+        entity_id=entity.id or 0,
+        contact_name=name,
+        contact_email=normalize_email(email),
+        contact_language=language if language in LANGUAGES else "en",
+        message=(message or "").strip() or None,
+        client_key=client_key,
+    )
+    db_session.add(request)
+    db_session.flush()
+    audit.record(
+        db_session,
+        actor=Actor("public", None, "request form"),
+        action="join_request.create",
+        subject=request,
+        edition_id=edition.id,
+        after={"entity_id": entity.id},
+    )
+    db_session.commit()
+    return request
+
+
+def list_join_requests(
+    db_session: Session, *, edition: Edition
+) -> list[tuple[JoinRequest, Entity]]:
+    """Requests to take part, pending first."""
+    rows = db_session.exec(
+        select(JoinRequest, Entity)
+        .join(Entity, col(Entity.id) == JoinRequest.entity_id)
+        .where(JoinRequest.edition_id == edition.id)
+        .order_by(col(JoinRequest.created_at))
+    ).all()
+    return sorted(rows, key=lambda row: row[0].status != JoinRequestStatus.pending)
+
+
+def decide_join_request(
+    db_session: Session, *, edition: Edition, request_id: int, approve: bool, actor: Actor
+) -> IssuedLink | None:
+    """Approve (invite, sending the link to the contact) or refuse a request."""
+    request = db_session.get(JoinRequest, request_id)
+    if request is None or request.edition_id != edition.id:
+        raise NotFound(N_("There is no such request."))
+    if request.status != JoinRequestStatus.pending:
+        raise Conflict(N_("This request has already been decided."))
+    before = snapshot(request, ["status"])
+    request.status = JoinRequestStatus.approved if approve else JoinRequestStatus.refused
+    request.decided_at = utcnow()
+    db_session.add(request)
+    audit.record(
+        db_session,
+        actor=actor,
+        action="join_request.approve" if approve else "join_request.refuse",
+        subject=request,
+        edition_id=edition.id,
+        before=before,
+        after=snapshot(request, ["status"]),
+    )
+    if not approve:
+        db_session.commit()
+        return None
+    entity = db_session.get(Entity, request.entity_id)
+    assert entity is not None
+    delegation = Delegation(
+        edition_id=edition.id or 0,
+        entity_id=entity.id or 0,
+        focal_point_name=request.contact_name,
+        focal_point_email=request.contact_email,
+        focal_point_language=request.contact_language,
+        status=DelegationStatus.invited,
+    )
+    token = _new_token(delegation)
+    db_session.add(delegation)
+    db_session.flush()
+    audit.record(
+        db_session,
+        actor=actor,
+        action="delegation.invite",
+        subject=delegation,
+        edition_id=edition.id,
+        after=snapshot(delegation, ["entity_id", "status"]),
+    )
+    _queue_invitation(db_session, edition, delegation, entity, token)
+    db_session.commit()
+    return IssuedLink(delegation, entity, registration_url(token))

@@ -1,0 +1,337 @@
+"""What a focal point (or an organiser) does to a delegation: its details, its members,
+and submitting it. Every write locks the delegation (see service.begin_write) and the
+database's constraints back the rules, so concurrent submissions cannot break them."""
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from app.audit import service as audit
+from app.audit.service import Actor, snapshot
+from app.auth.service import normalize_email
+from app.delegations import windows
+from app.delegations.errors import (
+    AlreadyRegistered,
+    HeadOfDelegationTaken,
+    InvalidFields,
+    QuotaExceeded,
+    RegistrationClosed,
+)
+from app.delegations.models import (
+    Delegation,
+    DelegationRole,
+    DelegationStatus,
+    Participant,
+    ParticipantStatus,
+)
+from app.delegations.rules import (
+    EMAIL_PATTERN,
+    PHONE_PATTERN,
+    check_length,
+    clean_text,
+    validate_participant,
+)
+from app.delegations.schemas import DelegationDetailsIn, ParticipantIn
+from app.delegations.service import begin_write, entity_of, list_participants
+from app.editions.models import Edition
+from app.errors import Conflict, DomainError, InvalidInput
+from app.i18n import LANGUAGES, N_
+from app.mail import service as mail_service
+from app.timestamps import utcnow
+
+EDITABLE_STATUSES = (
+    DelegationStatus.invited,
+    DelegationStatus.submitted,
+    DelegationStatus.confirmed,
+)
+
+FOCAL_POINT = "focal_point"
+IDENTITY_FIELDS = ("given_name", "family_name", "email", "role", "function")
+
+
+def focal_point_actor(delegation: Delegation) -> Actor:
+    """The audit actor for a focal point: the delegation, never the person's name."""
+    return Actor(FOCAL_POINT, delegation.id, f"focal point of delegation {delegation.id}")
+
+
+def check_open(db_session: Session, edition: Edition, actor: Actor) -> None:
+    if actor.actor_type != FOCAL_POINT:
+        return  # organisers may correct a registration at any time
+    settings = windows.settings_of(db_session, edition)
+    if not windows.registration_is_open(edition, settings):
+        raise RegistrationClosed(
+            N_("Registration is closed: the deadline has passed or it has not opened yet.")
+        )
+
+
+def check_editable(delegation: Delegation, actor: Actor) -> None:
+    if actor.actor_type == FOCAL_POINT and delegation.status not in EDITABLE_STATUSES:
+        raise RegistrationClosed(N_("This delegation has been declined or withdrawn."))
+
+
+def _integrity_error(error: IntegrityError) -> DomainError:
+    text = str(error.orig).lower()
+    if "email_normalized" in text:
+        return AlreadyRegistered(
+            N_("This person is already registered for this edition (same email)."), field="email"
+        )
+    if "one_head" in text or "participant.delegation_id" in text:
+        return HeadOfDelegationTaken(
+            N_("This delegation already has a head of delegation."), field="role"
+        )
+    return Conflict(N_("This change conflicts with another one. Reload the page and try again."))
+
+
+def _check_rules(
+    db_session: Session,
+    delegation: Delegation,
+    edition: Edition,
+    values: dict[str, object],
+    participant: Participant | None,
+) -> None:
+    own_id = participant.id if participant else -1
+    if participant is None:
+        count = db_session.exec(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.delegation_id == delegation.id)
+        ).one()
+        quota = windows.quota_of(windows.settings_of(db_session, edition), delegation)
+        if count >= quota:
+            raise QuotaExceeded(
+                N_("This delegation already has {count} participants, the most allowed."),
+                count=quota,
+            )
+    if values["role"] == DelegationRole.head:
+        head = db_session.exec(
+            select(Participant.id).where(
+                Participant.delegation_id == delegation.id,
+                Participant.role == DelegationRole.head,
+                Participant.id != own_id,
+            )
+        ).first()
+        if head is not None:
+            raise HeadOfDelegationTaken(
+                N_("This delegation already has a head of delegation."), field="role"
+            )
+    taken = db_session.exec(
+        select(Participant.id).where(
+            Participant.edition_id == edition.id,
+            Participant.email_normalized == normalize_email(str(values["email"])),
+            Participant.id != own_id,
+        )
+    ).first()
+    if taken is not None:
+        raise AlreadyRegistered(
+            N_("This person is already registered for this edition (same email)."), field="email"
+        )
+
+
+def save_participant(
+    db_session: Session,
+    *,
+    edition: Edition,
+    delegation: Delegation,
+    participant_in: ParticipantIn,
+    actor: Actor,
+    participant_id: int | None = None,
+) -> Participant:
+    """Add a member to a delegation (or correct one), enforcing the deadline, the quota,
+    one head per delegation and one registration per person per edition."""
+    values = validate_participant(participant_in, edition)
+    delegation = begin_write(db_session, delegation.id or 0)
+    try:
+        check_open(db_session, edition, actor)
+        check_editable(delegation, actor)
+        participant = None
+        if participant_id is not None:
+            participant = db_session.get(Participant, participant_id)
+            if participant is None or participant.delegation_id != delegation.id:
+                raise InvalidInput(N_("There is no such participant."))
+        _check_rules(db_session, delegation, edition, values, participant)
+        before = snapshot(participant) if participant else None
+        if participant is None:
+            participant = Participant(
+                delegation_id=delegation.id or 0, edition_id=edition.id or 0, **values
+            )  # type: ignore[arg-type]
+        else:
+            identity_changed = any(
+                getattr(participant, name) != values[name] for name in IDENTITY_FIELDS
+            )
+            for name, value in values.items():
+                setattr(participant, name, value)
+            if identity_changed and actor.actor_type == FOCAL_POINT:
+                # A focal point changing who an accredited (or rejected) person is sends them
+                # back to the organisers for review.
+                participant.status = ParticipantStatus.pending
+                participant.rejection_reason = None
+            participant.updated_at = utcnow()
+        participant.email_normalized = normalize_email(participant.email)
+        db_session.add(participant)
+        db_session.flush()
+        audit.record(
+            db_session,
+            actor=actor,
+            action="participant.update" if before else "participant.create",
+            subject=participant,
+            edition_id=edition.id,
+            before=before,
+            after=snapshot(participant),
+        )
+        db_session.commit()
+    except IntegrityError as error:
+        db_session.rollback()
+        raise _integrity_error(error) from None
+    except DomainError:
+        db_session.rollback()
+        raise
+    return participant
+
+
+def remove_participant(
+    db_session: Session,
+    *,
+    edition: Edition,
+    delegation: Delegation,
+    participant_id: int,
+    actor: Actor,
+) -> None:
+    """Take a member off a delegation before the deadline."""
+    delegation = begin_write(db_session, delegation.id or 0)
+    try:
+        check_open(db_session, edition, actor)
+        check_editable(delegation, actor)
+        participant = db_session.get(Participant, participant_id)
+        if participant is None or participant.delegation_id != delegation.id:
+            raise InvalidInput(N_("There is no such participant."))
+        audit.record(
+            db_session,
+            actor=actor,
+            action="participant.delete",
+            subject=participant,
+            edition_id=edition.id,
+            before=snapshot(participant),
+        )
+        db_session.delete(participant)
+        db_session.commit()
+    except DomainError:
+        db_session.rollback()
+        raise
+
+
+def update_details(
+    db_session: Session,
+    *,
+    edition: Edition,
+    delegation: Delegation,
+    details_in: DelegationDetailsIn,
+    actor: Actor,
+) -> Delegation:
+    """Change the focal point's contact details."""
+    errors: list[DomainError] = []
+    name = clean_text(details_in.focal_point_name)
+    check_length(errors, "focal_point_name", name, 200, True)
+    email = clean_text(details_in.focal_point_email)
+    if not email:
+        errors.append(InvalidInput(N_("This field is required."), field="focal_point_email"))
+    elif len(email) > 254 or not EMAIL_PATTERN.match(email):
+        errors.append(InvalidInput(N_("Enter a valid email address."), field="focal_point_email"))
+    phone = clean_text(details_in.focal_point_phone) or None
+    if phone and not PHONE_PATTERN.match(phone):
+        errors.append(
+            InvalidInput(
+                N_("Enter a phone number with digits, spaces and an optional +."),
+                field="focal_point_phone",
+            )
+        )
+    language = clean_text(details_in.focal_point_language)
+    if language not in LANGUAGES:
+        errors.append(
+            InvalidInput(N_("Choose English, French or Arabic."), field="focal_point_language")
+        )
+    if errors:
+        raise InvalidFields(errors)
+    delegation = begin_write(db_session, delegation.id or 0)
+    try:
+        check_open(db_session, edition, actor)
+        check_editable(delegation, actor)
+        before = snapshot(
+            delegation,
+            ["focal_point_name", "focal_point_email", "focal_point_phone", "focal_point_language"],
+        )
+        delegation.focal_point_name = name
+        delegation.focal_point_email = email
+        delegation.focal_point_phone = phone
+        delegation.focal_point_language = language
+        delegation.updated_at = utcnow()
+        db_session.add(delegation)
+        audit.record(
+            db_session,
+            actor=actor,
+            action="delegation.update_details",
+            subject=delegation,
+            edition_id=edition.id,
+            before=before,
+            after=snapshot(delegation, list(before)),
+        )
+        db_session.commit()
+    except DomainError:
+        db_session.rollback()
+        raise
+    return delegation
+
+
+def submit_delegation(
+    db_session: Session, *, edition: Edition, delegation: Delegation, actor: Actor
+) -> Delegation:
+    """Send the registration to the organisers: it needs exactly one head of delegation."""
+    delegation = begin_write(db_session, delegation.id or 0)
+    try:
+        check_open(db_session, edition, actor)
+        check_editable(delegation, actor)
+        participants = list_participants(db_session, delegation)
+        heads = [p for p in participants if p.role == DelegationRole.head]
+        if len(heads) != 1:
+            raise InvalidInput(
+                N_("A delegation needs exactly one head of delegation before it is submitted."),
+                field="role",
+            )
+        if not delegation.focal_point_email or not delegation.focal_point_name:
+            raise InvalidInput(
+                N_("Give the focal point's name and email before submitting."),
+                field="focal_point_name",
+            )
+        before = snapshot(delegation, ["status", "submitted_at"])
+        if delegation.status == DelegationStatus.invited:
+            delegation.status = DelegationStatus.submitted
+        delegation.submitted_at = utcnow()
+        delegation.updated_at = utcnow()
+        db_session.add(delegation)
+        audit.record(
+            db_session,
+            actor=actor,
+            action="delegation.submit",
+            subject=delegation,
+            edition_id=edition.id,
+            before=before,
+            after=snapshot(delegation, ["status", "submitted_at"]),
+        )
+        entity = entity_of(db_session, delegation)
+        language = delegation.focal_point_language
+        mail_service.queue_message(
+            db_session,
+            kind="receipt",
+            to_address=delegation.focal_point_email,
+            language=language,
+            context={
+                "edition_title": getattr(edition, f"title_{language}", None) or edition.title_en,
+                "entity_name": getattr(entity, f"name_{language}", None) or entity.name_en,
+                "participants": [f"{p.given_name} {p.family_name}" for p in participants],
+            },
+            edition_id=edition.id,
+            delegation_id=delegation.id,
+        )
+        db_session.commit()
+    except DomainError:
+        db_session.rollback()
+        raise
+    return delegation

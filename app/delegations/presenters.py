@@ -1,0 +1,32 @@
+"""Shaping delegations for the API."""
+
+from app.delegations import windows
+from app.delegations.models import Delegation, RegistrationSettings
+from app.delegations.schemas import DelegationRead
+from app.entities.models import Entity
+
+
+def delegation_read(
+    delegation: Delegation,
+    entity: Entity,
+    settings: RegistrationSettings,
+    participants: int,
+    accredited: int,
+    link: str | None = None,
+) -> DelegationRead:
+    return DelegationRead(
+        id=delegation.id or 0,
+        entity_code=entity.code,
+        entity_name=entity.name_en,
+        entity_type=entity.entity_type,
+        status=delegation.status,
+        quota=windows.quota_of(settings, delegation),
+        participants=participants,
+        accredited=accredited,
+        focal_point_name=delegation.focal_point_name,
+        focal_point_email=delegation.focal_point_email,
+        focal_point_language=delegation.focal_point_language,
+        has_letter=delegation.letter_file is not None,
+        submitted_at=delegation.submitted_at,
+        registration_link=link,
+    )

@@ -1,0 +1,133 @@
+"""What the API and the forms accept and return for registration.
+
+Input models only bound sizes and types; the rules and their translated messages live in
+the service, so the API and the forms report them the same way."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.delegations.models import DelegationRole, DelegationStatus, ParticipantStatus
+from app.entities.models import EntityType
+
+Loose = Annotated[str, StringConstraints(max_length=2000)]
+RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]  # fits an SQL integer on every backend
+
+
+class RegistrationSettingsIn(BaseModel):
+    """Times are local to the edition's time zone, as organisers think of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    opens_at: datetime | None = None
+    deadline_at: datetime | None = None
+    default_quota: int = Field(default=5, ge=1, le=500)
+    allowed_entity_types: list[EntityType] = Field(default_factory=list)
+    requests_open: bool = False
+
+
+class RegistrationSettingsRead(BaseModel):
+    opens_at: datetime | None
+    deadline_at: datetime | None
+    time_zone: str
+    default_quota: int
+    allowed_entity_types: list[str]
+    requests_open: bool
+    is_open: bool
+
+
+class InvitationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entity_codes: list[Annotated[str, StringConstraints(max_length=20)]] = Field(
+        default_factory=list, max_length=400
+    )
+    african_union_members: bool = False
+    previous_edition_slug: str | None = Field(default=None, max_length=80)
+    focal_point_email: str | None = Field(default=None, max_length=254)
+    focal_point_language: str = Field(default="en", max_length=2)
+    quota_override: int | None = Field(default=None, ge=1, le=500)
+
+
+class DelegationDetailsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    focal_point_name: Loose | None = None
+    focal_point_email: Loose | None = None
+    focal_point_phone: Loose | None = None
+    focal_point_language: Loose = "en"
+
+
+class ParticipantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    honorific: Loose | None = None
+    given_name: Loose = ""
+    family_name: Loose = ""
+    function: Loose = ""
+    agency: Loose | None = None
+    role: DelegationRole = DelegationRole.member
+    email: Loose = ""
+    phone: Loose | None = None
+    interpretation_language: Loose = "en"
+    arrival_date: date | None = None
+    departure_date: date | None = None
+    dietary_needs: Loose | None = None
+    access_needs: Loose | None = None
+
+
+class ParticipantRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    delegation_id: int
+    honorific: str | None
+    given_name: str
+    family_name: str
+    function: str
+    agency: str | None
+    role: DelegationRole
+    email: str
+    phone: str | None
+    interpretation_language: str
+    arrival_date: date | None
+    departure_date: date | None
+    dietary_needs: str | None
+    access_needs: str | None
+    status: ParticipantStatus
+    rejection_reason: str | None
+
+
+class DelegationRead(BaseModel):
+    id: int
+    entity_code: str
+    entity_name: str
+    entity_type: str
+    status: DelegationStatus
+    quota: int
+    participants: int
+    accredited: int
+    focal_point_name: str | None
+    focal_point_email: str | None
+    focal_point_language: str
+    has_letter: bool
+    submitted_at: datetime | None
+    registration_link: str | None = None  # shown once, when the link is issued
+
+
+class DelegationUpdate(BaseModel):
+    """A new status, and/or the delegation's own quota (null: the edition's default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: DelegationStatus | None = None
+    quota_override: int | None = Field(default=None, ge=1, le=500)
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    participant_ids: list[RowId] = Field(min_length=1, max_length=1000)
+    status: ParticipantStatus
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None

@@ -1,0 +1,195 @@
+"""Finding delegations and participants, and the locking every registration write uses."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case
+from sqlmodel import Session, col, func, select
+
+from app.auth.service import digest
+from app.delegations.models import Delegation, DelegationStatus, Participant, ParticipantStatus
+from app.editions.models import Edition
+from app.entities.models import Entity, EntityType
+from app.errors import NotFound
+from app.i18n import N_
+
+ENTITY_GROUP = {
+    EntityType.member_state: 0,
+    EntityType.observer_state: 1,
+}
+
+
+def entity_group(entity: Entity) -> int:
+    """Member States, then other States, then organisations (List of Participants order)."""
+    return ENTITY_GROUP.get(EntityType(entity.entity_type), 2)
+
+
+@dataclass
+class DelegationRow:
+    delegation: Delegation
+    entity: Entity
+    participants: int
+    accredited: int
+
+
+def begin_write(db_session: Session, delegation_id: int) -> Delegation:
+    """Start a unit of work that holds the delegation locked until commit.
+
+    On SQLite the transaction begins IMMEDIATE (the write lock at once); on PostgreSQL the
+    delegation row is locked FOR UPDATE. Counting and inserting then cannot interleave with
+    another submission, so quotas hold under concurrent requests."""
+    if db_session.in_transaction():
+        db_session.commit()  # only reads so far (access checks, lookups)
+    db_session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    delegation = db_session.exec(
+        select(Delegation)
+        .where(Delegation.id == delegation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if delegation is None:
+        raise NotFound(N_("There is no such delegation."))
+    return delegation
+
+
+def delegation_for_token(db_session: Session, token: str) -> Delegation:
+    """The delegation whose private link this is; any other token is a 404."""
+    if not token or len(token) > 100:
+        raise NotFound(N_("This registration link is not valid. Ask the organisers for a new one."))
+    delegation = db_session.exec(
+        select(Delegation).where(Delegation.token_hash == digest(token))
+    ).first()
+    if delegation is None:
+        raise NotFound(N_("This registration link is not valid. Ask the organisers for a new one."))
+    return delegation
+
+
+def get_delegation(db_session: Session, *, edition: Edition, delegation_id: int) -> Delegation:
+    """A delegation of this edition, or 404."""
+    delegation = db_session.get(Delegation, delegation_id)
+    if delegation is None or delegation.edition_id != edition.id:
+        raise NotFound(N_("There is no such delegation."))
+    return delegation
+
+
+def get_participant(
+    db_session: Session, *, delegation: Delegation, participant_id: int
+) -> Participant:
+    """A participant of this delegation, or 404."""
+    participant = db_session.get(Participant, participant_id)
+    if participant is None or participant.delegation_id != delegation.id:
+        raise NotFound(N_("There is no such participant."))
+    return participant
+
+
+def entity_of(db_session: Session, delegation: Delegation) -> Entity:
+    entity = db_session.get(Entity, delegation.entity_id)
+    assert entity is not None  # foreign key
+    return entity
+
+
+def list_participants(db_session: Session, delegation: Delegation) -> list[Participant]:
+    """A delegation's members, the head first, then by registration order."""
+    participants = list(
+        db_session.exec(select(Participant).where(Participant.delegation_id == delegation.id))
+    )
+    return sorted(participants, key=participant_order)
+
+
+ROLE_ORDER = {"head": 0, "deputy": 1, "member": 2, "adviser": 3}
+
+
+def participant_order(participant: Participant) -> tuple[int, int]:
+    return ROLE_ORDER.get(participant.role, 9), participant.id or 0
+
+
+def list_delegations(
+    db_session: Session,
+    *,
+    edition: Edition,
+    status: DelegationStatus | None = None,
+    entity_type: EntityType | None = None,
+    search: str | None = None,
+) -> list[DelegationRow]:
+    """The edition's delegations with their counts, in List of Participants order."""
+    counts = (
+        select(
+            col(Participant.delegation_id).label("delegation_id"),
+            func.count().label("total"),
+            func.sum(case((Participant.status == ParticipantStatus.accredited, 1), else_=0)).label(
+                "accredited"
+            ),
+        )
+        .where(Participant.edition_id == edition.id)
+        .group_by(col(Participant.delegation_id))
+        .subquery()
+    )
+    query = (
+        select(Delegation, Entity, counts.c.total, counts.c.accredited)
+        .join(Entity, col(Entity.id) == Delegation.entity_id)
+        .outerjoin(counts, counts.c.delegation_id == Delegation.id)
+        .where(Delegation.edition_id == edition.id)
+    )
+    if status is not None:
+        query = query.where(Delegation.status == status)
+    if entity_type is not None:
+        query = query.where(Entity.entity_type == entity_type)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            func.lower(Entity.name_en).like(pattern) | func.lower(Entity.code).like(pattern)
+        )
+    rows = [
+        DelegationRow(delegation, entity, total or 0, accredited or 0)
+        for delegation, entity, total, accredited in db_session.exec(query)
+    ]
+    return sorted(rows, key=lambda row: (entity_group(row.entity), row.entity.name_en.casefold()))
+
+
+@dataclass
+class RegistrationView:
+    """What the focal point's form shows."""
+
+    edition: Edition
+    delegation: Delegation
+    entity: Entity
+    participants: list[Participant]
+    quota: int
+    is_open: bool
+    opens_at: datetime | None  # local to the edition's time zone
+    deadline_at: datetime | None
+    earliest_date: date | None
+    latest_date: date | None
+
+    @property
+    def can_add(self) -> bool:
+        return self.is_open and len(self.participants) < self.quota
+
+    @property
+    def has_head(self) -> bool:
+        return any(p.role == "head" for p in self.participants)
+
+
+def registration_view(
+    db_session: Session, *, edition: Edition, delegation: Delegation
+) -> RegistrationView:
+    """Everything the focal point's page needs, in a few queries."""
+    from app.delegations import windows
+    from app.delegations.participants import EDITABLE_STATUSES
+    from app.delegations.rules import travel_window
+
+    settings = windows.settings_of(db_session, edition)
+    earliest, latest = travel_window(edition)
+    return RegistrationView(
+        edition=edition,
+        delegation=delegation,
+        entity=entity_of(db_session, delegation),
+        participants=list_participants(db_session, delegation),
+        quota=windows.quota_of(settings, delegation),
+        is_open=windows.registration_is_open(edition, settings)
+        and delegation.status in EDITABLE_STATUSES,
+        opens_at=windows.to_local(settings.opens_at, edition.time_zone),
+        deadline_at=windows.to_local(settings.deadline_at, edition.time_zone),
+        earliest_date=earliest,
+        latest_date=latest,
+    )

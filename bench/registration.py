@@ -1,0 +1,157 @@
+"""Many focal points submitting at once against a served app.
+
+    python bench/registration.py [--seconds 10] [--concurrency 64] [--delegations 120]
+    .ci/with-postgres python bench/registration.py --postgres   # on a scratch PostgreSQL
+
+Prepares a fresh database (migrated, seeded, ``marrakech demo`` with N delegations), issues
+a private link per delegation, serves the app (uvicorn, one worker) and has ``concurrency``
+simulated focal points post new members to their own links for ``seconds``. Each posts to
+``POST /api/v1/register/{token}/participants``: the private link is the credential (no
+cookie, so no CSRF token is involved), and the rules are the form's (deadline, quota, one
+head, one registration per email per edition). Prints submissions/s, p50/p99 latency, the
+server-error count, and checks afterwards that no delegation exceeds its quota and that
+every accepted submission is stored.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from load import ROOT, run_load, served  # noqa: E402
+
+QUOTA = 25
+
+
+def prepare(url: str, delegations: int) -> list[str]:
+    env = {**os.environ, "DATABASE_URL": url}
+    marrakech = str(Path(sys.executable).with_name("marrakech"))
+    for command in (["db", "upgrade"], ["seed"], ["demo", "--delegations", str(delegations)]):
+        subprocess.run([marrakech, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    from sqlmodel import Session, select
+
+    from app.audit.service import COMMAND_LINE
+    from app.db import build_engine
+    from app.delegations import invitations
+    from app.delegations.models import Delegation, RegistrationSettings
+    from app.editions.models import Edition
+    from app.entities.models import Entity
+
+    engine = build_engine(url)
+    tokens = []
+    with Session(engine, expire_on_commit=False) as db_session:
+        edition = db_session.exec(select(Edition).where(Edition.is_demo)).one()
+        settings = db_session.exec(
+            select(RegistrationSettings).where(RegistrationSettings.edition_id == edition.id)
+        ).one()
+        settings.default_quota = QUOTA
+        db_session.add(settings)
+        db_session.commit()
+        for delegation in db_session.exec(
+            select(Delegation).where(Delegation.edition_id == edition.id)
+        ).all():
+            entity = db_session.get(Entity, delegation.entity_id)
+            link = invitations.reissue_link(
+                db_session,
+                edition=edition,
+                delegation=delegation,
+                entity=entity,
+                actor=COMMAND_LINE,
+            )
+            tokens.append(link.rsplit("/", 1)[1])
+    engine.dispose()
+    return tokens
+
+
+def check(url: str) -> tuple[int, int]:
+    """Participants stored, and delegations over their quota (must be 0)."""
+    from sqlalchemy import text
+
+    from app.db import build_engine
+
+    engine = build_engine(url)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT count(*) FROM participant")).scalar_one()
+        over = connection.execute(
+            text(
+                "SELECT count(*) FROM (SELECT delegation_id FROM participant "
+                "GROUP BY delegation_id HAVING count(*) > :quota) AS over_quota"
+            ),
+            {"quota": QUOTA},
+        ).scalar_one()
+    engine.dispose()
+    return stored, over
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--delegations", type=int, default=120)
+    parser.add_argument("--postgres", action="store_true", help="use TEST_DATABASE_URL's server")
+    args = parser.parse_args()
+    with ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory())
+        if args.postgres:
+            from tests.database import scratch_database
+
+            base = os.environ.get("TEST_DATABASE_URL")
+            if not base:
+                raise SystemExit("--postgres needs TEST_DATABASE_URL (run under .ci/with-postgres)")
+            url = stack.enter_context(scratch_database(base))
+        else:
+            url = f"sqlite:///{folder}/bench.db"
+        tokens = prepare(url, args.delegations)
+        before, _ = check(url)
+
+        def submission(serial: int) -> tuple[str, str, dict[str, str], bytes]:
+            token = tokens[serial % len(tokens)]
+            body = {
+                "given_name": f"Bench{serial}",
+                "family_name": "Focal",
+                "function": "Officer",
+                "role": "member",
+                "email": f"bench{serial}@load.example",
+            }
+            headers = {"Content-Type": "application/json"}
+            return (
+                "POST",
+                f"/api/v1/register/{token}/participants",
+                headers,
+                json.dumps(body).encode(),
+            )
+
+        env = {
+            "DATABASE_URL": url,
+            "MARRAKECH_ENVIRONMENT": "development",
+            "MARRAKECH_VAR_DIR": folder,
+        }
+        with served("app.asgi:app", env=env) as base_url:
+            result = run_load(
+                base_url, submission, concurrency=args.concurrency, seconds=args.seconds
+            )
+        stored, over = check(url)
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(
+        f"{'database':<12} {'submissions/s':>14} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'errors':>7} {'stored':>7} {'over quota':>10}"
+    )
+    print(
+        f"{database:<12} {result.rate:14.0f} {result.p50:8.1f} {result.p99:8.1f} "
+        f"{result.errors:>7} {stored - before:>7} {over:>10}"
+    )
+    refused = result.requests - result.errors - (stored - before)
+    print(
+        f"({result.requests} submissions from {args.concurrency} simultaneous focal points on "
+        f"{len(tokens)} delegations, quota {QUOTA}; {refused} refused by a rule with a 4xx)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""Fifty focal points submitting at the same moment, with real commits on a real database
+(SQLite, or PostgreSQL with TEST_DATABASE_URL): no server error, quotas exact, nothing lost."""
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from app import migrate
+from app.db import build_engine, is_sqlite
+from app.delegations.errors import AlreadyRegistered, HeadOfDelegationTaken, QuotaExceeded
+from app.delegations.models import Delegation, Participant, RegistrationSettings
+from app.delegations.participants import focal_point_actor, save_participant
+from app.delegations.schemas import ParticipantIn
+from app.editions.models import Edition, EditionKind, EditionStatus
+from app.entities.models import Entity, EntityType
+from app.errors import DomainError
+from tests.database import scratch_database
+
+SUBMISSIONS = 50
+
+
+@pytest.fixture(scope="module")
+def real_engine() -> Iterator[Engine]:
+    with scratch_database() as url:
+        migrate.upgrade(url)
+        options = {} if is_sqlite(url) else {"pool_size": SUBMISSIONS, "max_overflow": 5}
+        engine = build_engine(url, **options)
+        yield engine
+        engine.dispose()
+
+
+def _edition(engine: Engine, *, delegations: int, quota: int) -> tuple[int, list[int]]:
+    with Session(engine, expire_on_commit=False) as db_session:
+        serial = db_session.exec(select(func.count()).select_from(Edition)).one()
+        edition = Edition(
+            slug=f"load-{serial}",
+            kind=EditionKind.session,
+            year=2027,
+            title_en="Load",
+            city_en="Rabat",
+            start_date=date(2027, 6, 2),
+            end_date=date(2027, 6, 3),
+            status=EditionStatus.registration_open,
+        )
+        db_session.add(edition)
+        db_session.flush()
+        now = datetime.now(UTC)
+        db_session.add(
+            RegistrationSettings(
+                edition_id=edition.id,
+                opens_at=now - timedelta(days=1),
+                deadline_at=now + timedelta(days=1),
+                default_quota=quota,
+            )
+        )
+        ids = []
+        for index in range(delegations):
+            entity = Entity(
+                code=f"L{serial}-{index}",
+                entity_type=EntityType.member_state,
+                name_en=f"State {index}",
+                name_fr=f"État {index}",
+                name_ar=f"دولة {index}",
+            )
+            db_session.add(entity)
+            db_session.flush()
+            delegation = Delegation(edition_id=edition.id, entity_id=entity.id)
+            db_session.add(delegation)
+            db_session.flush()
+            ids.append(delegation.id)
+        db_session.commit()
+        return edition.id, ids
+
+
+def _submit(engine: Engine, barrier: threading.Barrier, delegation_id: int, data: dict) -> str:
+    barrier.wait()
+    with Session(engine, expire_on_commit=False) as db_session:
+        delegation = db_session.get(Delegation, delegation_id)
+        edition = db_session.get(Edition, delegation.edition_id)
+        try:
+            save_participant(
+                db_session,
+                edition=edition,
+                delegation=delegation,
+                participant_in=ParticipantIn(**data),
+                actor=focal_point_actor(delegation),
+            )
+        except (QuotaExceeded, HeadOfDelegationTaken, AlreadyRegistered) as error:
+            return type(error).__name__
+        except DomainError as error:  # any other refusal is a failure of the test
+            return f"unexpected {type(error).__name__}: {error}"
+    return "created"
+
+
+def _fire(engine: Engine, jobs: list[tuple[int, dict]]) -> Counter:
+    barrier = threading.Barrier(len(jobs))
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = [pool.submit(_submit, engine, barrier, d, data) for d, data in jobs]
+        return Counter(future.result() for future in futures)  # re-raises server errors
+
+
+def _person(serial: int, role: str = "member", email: str | None = None) -> dict:
+    return {
+        "given_name": f"Given{serial}",
+        "family_name": "Load",
+        "function": "Officer",
+        "role": role,
+        "email": email or f"load{serial}@agency.example",
+    }
+
+
+def test_fifty_submissions_at_once_against_one_delegation_keep_the_quota_exact(real_engine) -> None:
+    _, [delegation_id] = _edition(real_engine, delegations=1, quota=10)
+    jobs = [
+        (delegation_id, _person(i, role="head" if i % 10 == 0 else "member"))
+        for i in range(SUBMISSIONS)
+    ]
+    outcomes = _fire(real_engine, jobs)
+    assert set(outcomes) <= {"created", "QuotaExceeded", "HeadOfDelegationTaken"}, outcomes
+    assert outcomes["created"] == 10
+    with Session(real_engine) as db_session:
+        stored = db_session.exec(
+            select(Participant).where(Participant.delegation_id == delegation_id)
+        ).all()
+    assert len(stored) == 10
+    assert sum(1 for p in stored if p.role == "head") <= 1
+
+
+def test_fifty_submissions_at_once_across_delegations_lose_nothing_and_keep_emails_unique(
+    real_engine,
+) -> None:
+    edition_id, delegation_ids = _edition(real_engine, delegations=SUBMISSIONS, quota=3)
+    jobs = [(d, _person(1000 + i, role="head")) for i, d in enumerate(delegation_ids[:40])]
+    # Ten more delegations all try to register the same person.
+    jobs += [
+        (d, _person(2000 + i, email="same.person@agency.example"))
+        for i, d in enumerate(delegation_ids[40:])
+    ]
+    outcomes = _fire(real_engine, jobs)
+    assert outcomes == Counter({"created": 41, "AlreadyRegistered": 9}), outcomes
+    with Session(real_engine) as db_session:
+        count = db_session.exec(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.edition_id == edition_id)
+        ).one()
+        same = db_session.exec(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.email_normalized == "same.person@agency.example")
+        ).one()
+    assert count == 41 and same == 1
