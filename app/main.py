@@ -40,6 +40,8 @@ def create_app() -> FastAPI:
 
 
 def _include_routers(app: FastAPI) -> None:
+    from app.agenda import api as agenda_api
+    from app.agenda import pages as agenda_pages
     from app.auth import pages as auth_pages
     from app.editions import api as editions_api
     from app.editions import pages as editions_pages
@@ -52,10 +54,12 @@ def _include_routers(app: FastAPI) -> None:
         health_router,
         history_pages.router,
         editions_pages.router,
+        agenda_pages.router,
         auth_pages.router,
         editions_api.router,
         entities_api.router,
         history_api.router,
+        agenda_api.router,
     ):
         app.include_router(router)
 

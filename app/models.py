@@ -1,6 +1,7 @@
 """Every table, imported in one place so that the metadata is complete for Alembic,
 the drift check and the tests."""
 
+from app.agenda.models import AgendaItem, AgendaPdf, AgendaRevision, AgendaSpeaker
 from app.audit.models import AuditEntry
 from app.auth.models import Account, ApiToken, LoginAttempt, LoginSession
 from app.editions.models import Edition
@@ -17,6 +18,10 @@ from app.history.models import (
 
 __all__ = [
     "Account",
+    "AgendaItem",
+    "AgendaPdf",
+    "AgendaRevision",
+    "AgendaSpeaker",
     "ApiToken",
     "AuditEntry",
     "Edition",
