@@ -117,5 +117,21 @@ def create_token(email: str, label: str = "command line") -> None:
     typer.echo(token)
 
 
+@app.command("demo-agenda")
+def demo_agenda(slug: str) -> None:
+    """Give the demo edition SLUG a two-day agenda of 40 items, published as Rev.0."""
+    from app.agenda.demo import add_demo_agenda
+    from app.editions import service as editions_service
+
+    with Session(get_engine(), expire_on_commit=False) as db_session:
+        try:
+            edition = editions_service.get_edition(db_session, slug, include_drafts=True)
+            add_demo_agenda(db_session, edition=edition, actor=COMMAND_LINE)
+        except DomainError as error:
+            _fail(str(error))
+            return
+    typer.echo(f"published a demo agenda of 40 items for {slug} as Rev.0")
+
+
 if __name__ == "__main__":
     app()

@@ -40,6 +40,7 @@ def create_app() -> FastAPI:
 
 
 def _include_routers(app: FastAPI) -> None:
+    from app.agenda import admin_pages as agenda_admin_pages
     from app.agenda import api as agenda_api
     from app.agenda import pages as agenda_pages
     from app.auth import pages as auth_pages
@@ -55,6 +56,7 @@ def _include_routers(app: FastAPI) -> None:
         history_pages.router,
         editions_pages.router,
         agenda_pages.router,
+        agenda_admin_pages.router,
         auth_pages.router,
         editions_api.router,
         entities_api.router,

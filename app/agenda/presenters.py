@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from app import i18n
 from app.agenda.models import AgendaRevision
 from app.agenda.publishing import ItemChange, public_items
-from app.agenda.schemas import AgendaItemRead, SpeakerRead
+from app.agenda.schemas import AgendaItemForm, AgendaItemRead, SpeakerRead
 from app.agenda.service import EditableItem
 from app.editions.models import Edition
 from app.i18n import N_
@@ -275,3 +275,32 @@ def change_views(changes: list[ItemChange], language: str, time_zone: str) -> li
             )
         )
     return views
+
+
+def item_form(
+    entry: EditableItem | None, time_zone: str, default_day: date | None
+) -> AgendaItemForm:
+    """The editor's form filled from an item, or empty on the edition's first day."""
+    if entry is None:
+        return AgendaItemForm(day=default_day.isoformat() if default_day else "")
+    item = entry.item
+    zone = ZoneInfo(time_zone)
+    starts_at, ends_at = item.starts_at.astimezone(zone), item.ends_at.astimezone(zone)
+    return AgendaItemForm(
+        kind=item.kind,
+        day=starts_at.date().isoformat(),
+        starts_at=starts_at.strftime("%H:%M"),
+        ends_at=ends_at.strftime("%H:%M"),
+        **{
+            f"{name}_{code}": getattr(item, f"{name}_{code}") or ""
+            for name in ("title", "description")
+            for code in ("en", "fr", "ar")
+        },
+        room=item.room or "",
+        chair=item.chair or "",
+        speakers="\n".join(
+            s.name + (f" | {s.function}" if s.function else "") for s in entry.speakers
+        ),
+        interpretation_languages=list(item.interpretation_languages),
+        visibility=item.visibility,
+    )

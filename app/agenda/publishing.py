@@ -285,3 +285,19 @@ def compare_revisions(
     first = get_revision(db_session, edition=edition, number=older)
     second = get_revision(db_session, edition=edition, number=newer)
     return Comparison(first, second, diff_revisions(first, second, public_only=public_only))
+
+
+@dataclass
+class EditorState:
+    items: list[agenda_service.EditableItem]
+    revisions: list[RevisionSummary]
+    pending: list[ItemChange]
+
+
+def editor_state(db_session: Session, *, edition: Edition) -> EditorState:
+    """The working agenda, the published revisions, and what publishing now would change."""
+    items = agenda_service.list_items(db_session, edition=edition)
+    revisions = list_revisions(db_session, edition=edition)
+    latest = latest_revision(db_session, edition=edition) if revisions else None
+    working = [_frozen_item(entry, position) for position, entry in enumerate(items)]
+    return EditorState(items, revisions, diff_items(latest.items if latest else [], working))

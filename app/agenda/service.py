@@ -155,7 +155,7 @@ def _blank_to_none(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _audit_state(item: AgendaItem, speakers: list[SpeakerIn] | list[AgendaSpeaker]) -> dict:
-    state = snapshot(item)
+    state = snapshot(item, list(AgendaItem.model_fields))
     state["speakers"] = [
         {"name": s.name, "function": s.function, "participant_id": s.participant_id}
         for s in speakers
