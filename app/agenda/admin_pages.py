@@ -186,5 +186,5 @@ def publish(
         pending = change_views(state.pending, request.state.language, edition.time_zone)
         errors = {"note": error_message(request, error)}
         context = _editor_context(edition, state, pending, errors)
-        return render(request, "agenda/editor.html", context, status_code=error.status_code)
+        return render(request, "agenda/editor.html", context, status_code=422)
     return RedirectResponse(_editor_url(request, edition), status_code=303)
