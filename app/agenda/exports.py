@@ -177,7 +177,7 @@ class JsonExporter(Exporter):
                 for item in view.items
             ],
         }
-        return json.dumps(payload, ensure_ascii=False, indent=1).encode()
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _acronym(slug: str) -> str:
@@ -371,7 +371,7 @@ class FrabJsonExporter(Exporter):
             "generator": {"name": GENERATOR, "version": EXPORT_VERSION},
             "schedule": {"version": view.revision_label, "conference": conference},
         }
-        return json.dumps(payload, ensure_ascii=False, indent=1).encode()
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
     def _event(self, schedule: FrabSchedule, room_name: str, item: ItemView) -> dict[str, Any]:
         return {

@@ -95,7 +95,23 @@ def _text(item: dict[str, Any], name: str, language: str) -> tuple[str | None, b
     return fallback, language != "en" and bool(fallback)
 
 
-def item_view(item: dict[str, Any], language: str, zone: ZoneInfo) -> ItemView:
+class _Clock:
+    """Times of day in the reader's language, each formatted once per agenda."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.texts: dict[datetime, str] = {}
+
+    def __call__(self, moment: datetime) -> str:
+        if moment not in self.texts:
+            self.texts[moment] = i18n.format_clock(moment, self.language)
+        return self.texts[moment]
+
+
+def item_view(
+    item: dict[str, Any], language: str, zone: ZoneInfo, clock: _Clock | None = None
+) -> ItemView:
+    clock = clock or _Clock(language)
     starts_at = datetime.fromisoformat(item["starts_at"]).astimezone(zone)
     ends_at = datetime.fromisoformat(item["ends_at"]).astimezone(zone)
     title, title_fallback = _text(item, "title", language)
@@ -109,8 +125,8 @@ def item_view(item: dict[str, Any], language: str, zone: ZoneInfo) -> ItemView:
         kind_label=i18n.gettext(language, labels.agenda_kind.get(item["kind"], item["kind"])),
         starts_at=starts_at,
         ends_at=ends_at,
-        start_text=i18n.format_clock(starts_at, language),
-        end_text=i18n.format_clock(ends_at, language),
+        start_text=clock(starts_at),
+        end_text=clock(ends_at),
         title=title or "",
         title_fallback=title_fallback,
         description=description,
@@ -139,7 +155,8 @@ def agenda_view(
     zone = ZoneInfo(edition.time_zone)
     items = public_items(revision.items) if public_only else revision.items
     # Frozen items are stored in programme order.
-    views = [item_view(item, language, zone) for item in items]
+    clock = _Clock(language)
+    views = [item_view(item, language, zone, clock) for item in items]
     days: list[DayView] = []
     for view in views:
         day = view.starts_at.date()
