@@ -9,14 +9,8 @@ from fastapi.responses import HTMLResponse
 
 from app.agenda import publishing
 from app.agenda.dependencies import PublishedAgenda
-from app.agenda.exports import (
-    Exporter,
-    FrabJsonExporter,
-    FrabXmlExporter,
-    ICalendarExporter,
-    JsonExporter,
-    make_etag,
-)
+from app.agenda.exports import Exporter, ICalendarExporter, JsonExporter, make_etag
+from app.agenda.frab import FrabJsonExporter, FrabXmlExporter
 from app.agenda.pdf import agenda_pdf, pdf_etag
 from app.agenda.presenters import AgendaView, change_views
 from app.auth.access import Access, allow
