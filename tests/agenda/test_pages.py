@@ -3,6 +3,7 @@
 from sqlmodel import select
 
 from app.agenda.models import AgendaItem, AgendaRevision
+from app.auth.models import Role
 from tests.factories import extract_csrf, make_agenda_item, make_edition, publish, sign_in
 
 MARKUP = "<script>alert(1)</script> & Co"
@@ -235,3 +236,33 @@ def test_organiser_edits_reorders_deletes_and_publishes(client, db_session) -> N
     assert db_session.get(AgendaItem, second.id) is None
     editor = client.get(editor_url).text
     assert "Removed</strong>: Second" in editor and "Publish Rev.1" in editor
+
+
+def test_a_viewer_sees_the_editor_but_cannot_change_the_agenda(client, db_session) -> None:
+    edition = make_edition(db_session)
+    item = make_agenda_item(db_session, edition, title_en="Opening")
+    sign_in(client, db_session, role=Role.viewer)
+    editor = client.get(f"/admin/editions/{edition.slug}/agenda")
+    assert editor.status_code == 200 and "Opening" in editor.text
+    refused = client.post(
+        f"/admin/editions/{edition.slug}/agenda/items/{item.id}/delete",
+        data={"csrf_token": extract_csrf(editor.text)},
+    )
+    assert refused.status_code == 403
+    assert db_session.get(AgendaItem, item.id) is not None
+
+
+def test_unknown_or_invalid_revisions_are_refused_clearly(client, db_session) -> None:
+    edition = make_edition(db_session)
+    make_agenda_item(db_session, edition)
+    publish(db_session, edition)
+    missing = client.get(f"/editions/{edition.slug}/agenda.pdf?rev=4")
+    assert missing.status_code == 404 and "Rev.4" in missing.text
+    negative = client.get(f"/editions/{edition.slug}/agenda.ics?rev=-1")
+    assert negative.status_code == 422 and "rev" in negative.text
+
+
+def test_the_api_documentation_lists_the_agenda_routes(client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/v1/editions/{slug}/agenda/items" in paths
+    assert "/api/v1/editions/{slug}/agenda/revisions/{number}" in paths
