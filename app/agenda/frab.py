@@ -47,11 +47,15 @@ class FrabSchedule:
         return str(uuid.uuid5(ROOM_NAMESPACE, f"{self.view.edition.slug}/{name}"))
 
     def dates(self) -> list[date]:
+        """Every day of the edition, and of the revision's items should the edition's dates
+        have moved since it was published."""
         edition = self.view.edition
-        first = edition.start_date or (self.view.days[0].date if self.view.days else None)
-        last = edition.end_date or (self.view.days[-1].date if self.view.days else first)
-        if first is None or last is None:
+        known = [day.date for day in self.view.days] + [
+            day for day in (edition.start_date, edition.end_date) if day is not None
+        ]
+        if not known:
             return []
+        first, last = min(known), max(known)
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
     def days(self) -> list[tuple[int, date, datetime, datetime, dict[str, list[ItemView]]]]:

@@ -1,7 +1,7 @@
 """The agenda's feeds read the way calendar and schedule clients read them."""
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
@@ -203,3 +203,21 @@ def test_markup_comes_out_as_literal_text_in_icalendar_and_xml(client, db_sessio
     assert parsed.findtext("persons/person") == MARKUP
     body = client.get(f"/editions/{edition.slug}/schedule.json").json()
     assert body["schedule"]["conference"]["rooms"][0]["name"] == MARKUP
+
+
+def test_frab_keeps_items_when_the_edition_dates_move_after_publication(client, db_session) -> None:
+    folder = _schemas_or_skip()
+    edition, opening, _panel = _two_item_agenda(db_session)
+    publish(db_session, edition)
+    edition.start_date, edition.end_date = date(2027, 6, 3), date(2027, 6, 4)
+    db_session.add(edition)
+    db_session.commit()
+    xml = client.get(f"/editions/{edition.slug}/schedule.xml").content
+    xmlschema.XMLSchema(folder / "schedule.xml.xsd").validate(xml)
+    root = ET.fromstring(xml)  # noqa: S314 - our own output
+    assert [d.get("date") for d in root.findall("day")] == [
+        "2027-06-02",
+        "2027-06-03",
+        "2027-06-04",
+    ]
+    assert root.find(f".//event[@guid='{opening.uid}']") is not None
