@@ -144,12 +144,29 @@ def send_mail() -> None:
 
 @app.command()
 def demo(delegations: Annotated[int, typer.Option(min=1, max=400)] = 60) -> None:
-    """Create a clearly marked demo edition with synthetic delegations (not history)."""
+    """Create a clearly marked demo edition with synthetic delegations and a published
+    agenda (never part of the historical record)."""
     from app.demo import create_demo_edition
 
     with Session(get_engine(), expire_on_commit=False) as db_session:
         edition = create_demo_edition(db_session, delegations=delegations)
-    typer.echo(f"demo edition {edition.slug} with {delegations} delegations")
+    typer.echo(f"demo edition {edition.slug} with {delegations} delegations and an agenda")
+
+
+@app.command("demo-agenda")
+def demo_agenda(slug: str) -> None:
+    """Give the demo edition SLUG a two-day agenda of 40 items, published as Rev.0."""
+    from app.agenda.demo import add_demo_agenda
+    from app.editions import service as editions_service
+
+    with Session(get_engine(), expire_on_commit=False) as db_session:
+        try:
+            edition = editions_service.get_edition(db_session, slug, include_drafts=True)
+            add_demo_agenda(db_session, edition=edition, actor=COMMAND_LINE)
+        except DomainError as error:
+            _fail(str(error))
+            return
+    typer.echo(f"published a demo agenda of 40 items for {slug} as Rev.0")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+from app.agenda.demo import add_demo_agenda
 from app.audit import service as audit
 from app.audit.service import COMMAND_LINE, Actor
 from app.auth.service import digest, normalize_email
@@ -36,7 +37,8 @@ def create_demo_edition(
     db_session: Session, *, delegations: int = 60, actor: Actor = COMMAND_LINE
 ) -> Edition:
     """Create (or return, when it exists) the demo edition of next year, open for
-    registration, with synthetic delegations and a few members each."""
+    registration, with synthetic delegations and a few members each, and a published
+    two-day agenda of 40 items."""
     today = utcnow().date()
     slug = demo_slug(today.year + 1)
     existing = db_session.exec(select(Edition).where(Edition.slug == slug)).first()
@@ -54,6 +56,7 @@ def create_demo_edition(
         after={"delegations": delegations},
     )
     db_session.commit()
+    add_demo_agenda(db_session, edition=edition, actor=actor)
     return edition
 
 

@@ -53,6 +53,9 @@ def create_app() -> FastAPI:
 
 
 def _include_routers(app: FastAPI) -> None:
+    from app.agenda import admin_pages as agenda_admin_pages
+    from app.agenda import api as agenda_api
+    from app.agenda import pages as agenda_pages
     from app.auth import pages as auth_pages
     from app.delegations import api as delegations_api
     from app.delegations import list_pages as delegations_list_pages
@@ -70,6 +73,8 @@ def _include_routers(app: FastAPI) -> None:
         health_router,
         history_pages.router,
         editions_pages.router,
+        agenda_pages.router,
+        agenda_admin_pages.router,
         auth_pages.router,
         editions_api.router,
         delegations_api.router,
@@ -79,6 +84,7 @@ def _include_routers(app: FastAPI) -> None:
         register_pages.router,
         entities_api.router,
         history_api.router,
+        agenda_api.router,
     ):
         app.include_router(router)
 

@@ -1,6 +1,7 @@
 """Every table, imported in one place so that the metadata is complete for Alembic,
 the drift check and the tests."""
 
+from app.agenda.models import AgendaItem, AgendaPdf, AgendaRevision, AgendaSpeaker
 from app.audit.models import AuditEntry
 from app.auth.models import Account, ApiToken, LoginAttempt, LoginSession
 from app.content_version import ContentVersion
@@ -25,6 +26,10 @@ from app.mail.models import OutboxMessage
 
 __all__ = [
     "Account",
+    "AgendaItem",
+    "AgendaPdf",
+    "AgendaRevision",
+    "AgendaSpeaker",
     "ApiToken",
     "AuditEntry",
     "ContentVersion",

@@ -1,10 +1,15 @@
 """Small functions that make test data with obvious defaults."""
 
 import itertools
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session
 
+from app.agenda import publishing
+from app.agenda import service as agenda_service
+from app.agenda.models import AgendaItem, AgendaRevision
+from app.agenda.schemas import AgendaItemCreate
 from app.audit.service import SYSTEM
 from app.auth import service as auth_service
 from app.auth.models import Account, Role
@@ -143,3 +148,29 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def make_agenda_item(
+    db_session: Session,
+    edition: Edition,
+    *,
+    starts_at: str = "2027-06-02T09:00",
+    ends_at: str = "2027-06-02T10:00",
+    title_en: str = "Opening plenary",
+    **fields: Any,
+) -> AgendaItem:
+    """An agenda item through the service; times are in the edition's time zone."""
+    fields.setdefault("kind", "plenary")
+    item_in = AgendaItemCreate(
+        starts_at=datetime.fromisoformat(starts_at),
+        ends_at=datetime.fromisoformat(ends_at),
+        title_en=title_en,
+        **fields,
+    )
+    return agenda_service.create_item(
+        db_session, edition=edition, item_in=item_in, actor=SYSTEM
+    ).item
+
+
+def publish(db_session: Session, edition: Edition, note: str = "") -> AgendaRevision:
+    return publishing.publish_agenda(db_session, edition=edition, note=note, actor=SYSTEM)

@@ -25,3 +25,13 @@ def test_demo_edition_is_marked_open_and_has_synthetic_delegations(client, db_se
     page = client.get(f"/editions/{edition.slug}")
     assert "Demo edition, not part of the historical record" in page.text
     assert "demo.example" not in page.text
+
+
+def test_demo_edition_has_a_published_two_day_agenda(client, db_session) -> None:
+    edition = create_demo_edition(db_session, delegations=3)
+    agenda = client.get(f"/editions/{edition.slug}/agenda.json").json()
+    assert agenda["revision"]["label"] == "Rev.0"
+    days = {item["starts_at"][:10] for item in agenda["items"]}
+    assert len(days) == 2 and len(agenda["items"]) >= 20  # the public items of 40
+    page = client.get(f"/editions/{edition.slug}/agenda")
+    assert "Rev.0" in page.text

@@ -80,3 +80,29 @@ outbox_status = {
     "written": N_("Written to the outbox folder"),
     "failed": N_("Failed"),
 }
+agenda_kind = {
+    "opening_ceremony": N_("Opening ceremony"),
+    "plenary": N_("Plenary"),
+    "panel": N_("Panel"),
+    "working_session": N_("Working session"),
+    "closed_door_meeting": N_("Closed-door meeting"),
+    "break": N_("Break"),
+    "meal": N_("Meal"),
+    "side_event": N_("Side event"),
+    "press": N_("Press"),
+}
+visibility = {
+    "public": N_("Public"),
+    "participants": N_("Participants only"),
+    "closed": N_("Closed"),
+}
+interpretation_language = {
+    "ar": N_("Arabic"),
+    "en": N_("English"),
+    "fr": N_("French"),
+    "es": N_("Spanish"),
+    "pt": N_("Portuguese"),
+    "ru": N_("Russian"),
+    "zh": N_("Chinese"),
+}
+content_language = {"en": N_("English"), "fr": N_("French"), "ar": N_("Arabic")}

@@ -1,0 +1,268 @@
+"""The public agenda page, the changes page and the organisers' editor."""
+
+from sqlmodel import select
+
+from app.agenda.models import AgendaItem, AgendaRevision
+from app.auth.models import Role
+from tests.factories import extract_csrf, make_agenda_item, make_edition, publish, sign_in
+
+MARKUP = "<script>alert(1)</script> & Co"
+
+
+def _form(**overrides: str) -> dict[str, object]:
+    data: dict[str, object] = {
+        "kind": "panel",
+        "day": "2027-06-02",
+        "starts_at": "14:00",
+        "ends_at": "15:30",
+        "title_en": "Panel on borders",
+        "title_fr": "",
+        "title_ar": "",
+        "room": "Room A",
+        "chair": "The chair",
+        "speakers": "Amina Diallo | Director\nJohn Smith",
+        "interpretation_languages": ["ar", "fr"],
+        "visibility": "public",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_agenda_page_shows_the_latest_revision_and_links_every_output(client, db_session) -> None:
+    edition = make_edition(db_session)
+    make_agenda_item(db_session, edition, title_en="Opening", title_fr="Ouverture")
+    publish(db_session, edition, "First issue")
+    make_agenda_item(
+        db_session,
+        edition,
+        title_en="Panel",
+        starts_at="2027-06-03T10:00",
+        ends_at="2027-06-03T11:00",
+    )
+    make_agenda_item(db_session, edition, title_en="Hidden", visibility="closed", room="X")
+    publish(db_session, edition, "Panel added")
+    page = client.get(f"/editions/{edition.slug}/agenda?lang=fr")
+    assert "Rev.1" in page.text and "Ouverture" in page.text and "Panel" in page.text
+    assert "Hidden" not in page.text
+    assert "Panel added" in page.text and "First issue" in page.text
+    for path in ("agenda.pdf", "agenda.ics", "agenda.json", "schedule.xml", "schedule.json"):
+        assert f"/editions/{edition.slug}/{path}?rev=1&amp;lang=fr" in page.text
+    old = client.get(f"/editions/{edition.slug}/agenda?rev=0")
+    assert "Rev.0" in old.text and "superseded by Rev.1" in old.text
+    assert "09:00" in old.text and "Panel</h3>" not in old.text
+
+
+def test_agenda_page_before_any_publication_is_404(client, db_session) -> None:
+    edition = make_edition(db_session)
+    make_agenda_item(db_session, edition)
+    response = client.get(f"/editions/{edition.slug}/agenda")
+    assert response.status_code == 404 and "No agenda has been published" in response.text
+
+
+def test_changes_page_lists_added_changed_and_removed_public_items(client, db_session) -> None:
+    edition = make_edition(db_session)
+    kept = make_agenda_item(db_session, edition, title_en="Opening", room="Hall")
+    gone = make_agenda_item(
+        db_session,
+        edition,
+        title_en="Side event",
+        starts_at="2027-06-02T11:00",
+        ends_at="2027-06-02T12:00",
+    )
+    publish(db_session, edition)
+    kept_row = db_session.get(AgendaItem, kept.id)
+    kept_row.room = "Grand hall"
+    db_session.delete(db_session.get(AgendaItem, gone.id))
+    db_session.commit()
+    make_agenda_item(
+        db_session,
+        edition,
+        title_en="Press briefing",
+        starts_at="2027-06-03T12:00",
+        ends_at="2027-06-03T12:30",
+    )
+    publish(db_session, edition)
+    page = client.get(f"/editions/{edition.slug}/agenda/changes?from=0&to=1")
+    assert page.status_code == 200
+    text = page.text
+    assert "Added</strong>: Press briefing" in text
+    assert "Removed</strong>: Side event" in text
+    assert (
+        "Changed</strong>: Opening" in text and "Grand hall" in text and "<del>Hall</del>" in text
+    )
+    same = client.get(f"/editions/{edition.slug}/agenda/changes?from=1&to=1")
+    assert same.status_code == 422
+
+
+def test_agenda_page_queries_do_not_grow_with_items(client, db_session, count_queries) -> None:
+    counts = []
+    for size in (1, 30):
+        edition = make_edition(db_session)
+        for n in range(size):
+            make_agenda_item(
+                db_session,
+                edition,
+                title_en=f"Item {n}",
+                room=f"Room {n}",
+                speakers=[{"name": f"Speaker {n}"}],
+            )
+        publish(db_session, edition)
+        with count_queries() as counter:
+            page = client.get(f"/editions/{edition.slug}/agenda")
+        assert f"Item {size - 1}" in page.text
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+
+
+def test_markup_in_every_field_is_escaped_on_the_page(client, db_session) -> None:
+    edition = make_edition(db_session)
+    make_agenda_item(
+        db_session,
+        edition,
+        title_en=MARKUP,
+        description_en=MARKUP,
+        room=MARKUP,
+        chair=MARKUP,
+        speakers=[{"name": MARKUP, "function": MARKUP}],
+    )
+    publish(db_session, edition, MARKUP)
+    page = client.get(f"/editions/{edition.slug}/agenda")
+    assert "<script>alert(1)" not in page.text
+    assert page.text.count("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co") >= 6
+
+
+def test_editor_requires_sign_in(client, db_session) -> None:
+    edition = make_edition(db_session)
+    response = client.get(f"/admin/editions/{edition.slug}/agenda", follow_redirects=False)
+    assert response.status_code == 303 and "/admin/sign-in" in response.headers["location"]
+
+
+def test_organiser_adds_an_item_through_the_form(client, db_session) -> None:
+    edition = make_edition(db_session)
+    sign_in(client, db_session)
+    form_page = client.get(f"/admin/editions/{edition.slug}/agenda/items/new")
+    assert 'value="2027-06-02"' in form_page.text
+    response = client.post(
+        f"/admin/editions/{edition.slug}/agenda/items/new",
+        data={**_form(), "csrf_token": extract_csrf(form_page.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == f"/admin/editions/{edition.slug}/agenda"
+    item = db_session.exec(select(AgendaItem).where(AgendaItem.edition_id == edition.id)).one()
+    assert item.title_en == "Panel on borders" and item.interpretation_languages == ["ar", "fr"]
+    assert item.starts_at.isoformat() == "2027-06-02T13:00:00+00:00"
+    editor = client.get(f"/admin/editions/{edition.slug}/agenda")
+    assert "Missing translations" in editor.text and "Title (French)" in editor.text
+    assert "Not yet published" in editor.text and "Added</strong>: Panel on borders" in editor.text
+    edit = client.get(f"/admin/editions/{edition.slug}/agenda/items/{item.id}")
+    assert "Amina Diallo | Director" in edit.text
+
+
+def test_refused_item_comes_back_with_the_message_next_to_the_field(client, db_session) -> None:
+    edition = make_edition(db_session)
+    sign_in(client, db_session)
+    token = extract_csrf(client.get(f"/admin/editions/{edition.slug}/agenda/items/new").text)
+    url = f"/admin/editions/{edition.slug}/agenda/items/new"
+    backwards = client.post(url, data={**_form(ends_at="13:00"), "csrf_token": token})
+    assert backwards.status_code == 422
+    assert (
+        'id="error-ends_at"' in backwards.text and "end must be after the start" in backwards.text
+    )
+    assert 'value="Panel on borders"' in backwards.text
+    outside = client.post(url, data={**_form(day="2027-07-01"), "csrf_token": token})
+    assert outside.status_code == 422 and "within the edition" in outside.text
+    untitled = client.post(url, data={**_form(title_en=""), "csrf_token": token})
+    assert untitled.status_code == 422 and 'id="error-title_en"' in untitled.text
+    make_agenda_item(
+        db_session, edition, room="Room A", starts_at="2027-06-02T14:30", ends_at="2027-06-02T15:00"
+    )
+    clash = client.post(url, data={**_form(), "csrf_token": token})
+    assert (
+        clash.status_code == 422
+        and 'id="error-room"' in clash.text
+        and "already in use" in clash.text
+    )
+    no_csrf = client.post(url, data=_form())
+    assert no_csrf.status_code == 403
+    assert (
+        len(db_session.exec(select(AgendaItem).where(AgendaItem.edition_id == edition.id)).all())
+        == 1
+    )
+
+
+def test_organiser_edits_reorders_deletes_and_publishes(client, db_session) -> None:
+    edition = make_edition(db_session)
+    first = make_agenda_item(db_session, edition, title_en="First", room="A")
+    second = make_agenda_item(db_session, edition, title_en="Second", room="B")
+    sign_in(client, db_session)
+    editor_url = f"/admin/editions/{edition.slug}/agenda"
+    token = extract_csrf(client.get(editor_url).text)
+    client.post(
+        f"{editor_url}/items/{second.id}/move", data={"direction": "up", "csrf_token": token}
+    )
+    editor = client.get(editor_url).text
+    assert editor.index("Second") < editor.index("First")
+    updated = client.post(
+        f"{editor_url}/items/{first.id}",
+        data={
+            **_form(
+                title_en="First, renamed",
+                day="2027-06-02",
+                starts_at="09:00",
+                ends_at="10:00",
+                room="A",
+            ),
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert updated.status_code == 303
+    assert db_session.get(AgendaItem, first.id).uid == first.uid
+    published = client.post(
+        f"{editor_url}/publish",
+        data={"note": "For delegations", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert published.status_code == 303
+    revision = db_session.exec(
+        select(AgendaRevision).where(AgendaRevision.edition_id == edition.id)
+    ).one()
+    assert revision.number == 0 and revision.note == "For delegations"
+    assert revision.published_by is not None
+    again = client.post(f"{editor_url}/publish", data={"note": "", "csrf_token": token})
+    assert again.status_code == 422 and "Nothing has changed since Rev.0" in again.text
+    client.post(f"{editor_url}/items/{second.id}/delete", data={"csrf_token": token})
+    assert db_session.get(AgendaItem, second.id) is None
+    editor = client.get(editor_url).text
+    assert "Removed</strong>: Second" in editor and "Publish Rev.1" in editor
+
+
+def test_a_viewer_sees_the_editor_but_cannot_change_the_agenda(client, db_session) -> None:
+    edition = make_edition(db_session)
+    item = make_agenda_item(db_session, edition, title_en="Opening")
+    sign_in(client, db_session, role=Role.viewer)
+    editor = client.get(f"/admin/editions/{edition.slug}/agenda")
+    assert editor.status_code == 200 and "Opening" in editor.text
+    refused = client.post(
+        f"/admin/editions/{edition.slug}/agenda/items/{item.id}/delete",
+        data={"csrf_token": extract_csrf(editor.text)},
+    )
+    assert refused.status_code == 403
+    assert db_session.get(AgendaItem, item.id) is not None
+
+
+def test_unknown_or_invalid_revisions_are_refused_clearly(client, db_session) -> None:
+    edition = make_edition(db_session)
+    make_agenda_item(db_session, edition)
+    publish(db_session, edition)
+    missing = client.get(f"/editions/{edition.slug}/agenda.pdf?rev=4")
+    assert missing.status_code == 404 and "Rev.4" in missing.text
+    negative = client.get(f"/editions/{edition.slug}/agenda.ics?rev=-1")
+    assert negative.status_code == 422 and "rev" in negative.text
+
+
+def test_the_api_documentation_lists_the_agenda_routes(client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/v1/editions/{slug}/agenda/items" in paths
+    assert "/api/v1/editions/{slug}/agenda/revisions/{number}" in paths
