@@ -40,20 +40,30 @@ def create_app() -> FastAPI:
 
 
 def _include_routers(app: FastAPI) -> None:
+    from app.audit import pages as audit_pages
     from app.auth import pages as auth_pages
+    from app.editions import admin_pages as editions_admin_pages
     from app.editions import api as editions_api
     from app.editions import pages as editions_pages
     from app.entities import api as entities_api
     from app.health import router as health_router
     from app.history import api as history_api
     from app.history import pages as history_pages
+    from app.outcomes import admin_pages as outcomes_admin_pages
+    from app.outcomes import api as outcomes_api
+    from app.outcomes import pages as outcomes_pages
 
     for router in (
         health_router,
         history_pages.router,
         editions_pages.router,
+        outcomes_pages.router,
         auth_pages.router,
+        editions_admin_pages.router,
+        outcomes_admin_pages.router,
+        audit_pages.router,
         editions_api.router,
+        outcomes_api.router,
         entities_api.router,
         history_api.router,
     ):

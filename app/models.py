@@ -14,6 +14,7 @@ from app.history.models import (
     Source,
     Theme,
 )
+from app.outcomes.models import OutcomeRevision, OutcomeStatement
 
 __all__ = [
     "Account",
@@ -25,6 +26,8 @@ __all__ = [
     "Entity",
     "LoginAttempt",
     "LoginSession",
+    "OutcomeRevision",
+    "OutcomeStatement",
     "Person",
     "ReportedFigure",
     "ReportedOutcome",

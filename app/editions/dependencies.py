@@ -15,3 +15,11 @@ def _visible_edition(slug: str, request: Request, db_session: DbSessionDep) -> E
 
 
 VisibleEdition = Annotated[Edition, Depends(_visible_edition)]
+
+
+def _any_edition(slug: str, db_session: DbSessionDep) -> Edition:
+    return editions_service.get_edition(db_session, slug, include_drafts=True)
+
+
+AnyEdition = Annotated[Edition, Depends(_any_edition)]
+"""An edition, drafts included: for organiser routes (their access rule signs them in)."""

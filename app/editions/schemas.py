@@ -17,7 +17,7 @@ Slug = Annotated[
 class EditionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    slug: Slug
+    slug: Slug | None = None
     kind: EditionKind = EditionKind.session
     number: int | None = Field(default=None, ge=1, le=1000)
     title_en: Text300
@@ -51,11 +51,20 @@ class EditionUpdate(BaseModel):
     city_fr: Text120 | None = None
     city_ar: Text120 | None = None
     venue: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    country_code: str | None = Field(default=None, max_length=20)
     start_date: date | None = None
     end_date: date | None = None
+    time_zone: str | None = Field(default=None, max_length=60)
     summary_en: str | None = Field(default=None, max_length=20000)
     summary_fr: str | None = Field(default=None, max_length=20000)
     summary_ar: str | None = Field(default=None, max_length=20000)
+
+    @model_validator(mode="after")
+    def _check_required(self) -> "EditionUpdate":
+        for name in ("title_en", "city_en", "time_zone"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} may be changed but not removed")
+        return self
 
 
 class FigureRead(BaseModel):
@@ -115,3 +124,17 @@ class EditionDetail(EditionRead):
     reported_outcomes: list[str]
     facts: list[FactRead]
     sources: list[SourceRef]
+
+
+class EditionEditForm(EditionUpdate):
+    """The organisers' edit form: every input is submitted, the required ones must be filled."""
+
+    title_en: Text300
+    city_en: Text120
+    time_zone: str = Field(max_length=60)
+
+
+class TransitionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: EditionStatus
