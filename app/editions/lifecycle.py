@@ -120,9 +120,7 @@ def check_transition(
                 field="to",
             )
     elif target == S.concluded and (edition.end_date is None or today <= edition.end_date):
-        raise Conflict(
-            N_("The edition can be concluded once its end date has passed."), field="to"
-        )
+        raise Conflict(N_("The edition can be concluded once its end date has passed."), field="to")
     return transition
 
 

@@ -13,6 +13,10 @@ from app.web.templating import error_message
 
 ERROR_MESSAGES = {
     "missing": N_("This field is required."),
+    # Forms submit text, so a type error means a required input was left blank (None).
+    "string_type": N_("This field is required."),
+    "int_type": N_("This field is required."),
+    "date_type": N_("This field is required."),
     "string_too_short": N_("This field is required."),
     "string_too_long": N_("This text is too long."),
     "date_from_datetime_parsing": N_("Enter a date as YYYY-MM-DD."),
