@@ -1,6 +1,7 @@
 """The ``marrakech`` command line: database, seed, server and accounts."""
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -115,6 +116,36 @@ def create_token(email: str, label: str = "command line") -> None:
             db_session, account=account, label=label, actor=COMMAND_LINE
         )
     typer.echo(token)
+
+
+@app.command("export")
+def export_database(
+    file: Annotated[Path, typer.Argument(help="Where to write the JSON archive")],
+) -> None:
+    """Write the whole database to FILE as a versioned JSON archive."""
+    from app import backup
+
+    try:
+        counts = backup.write_archive(get_engine(), file)
+    except backup.ArchiveError as error:
+        _fail(str(error))
+        return
+    typer.echo(f"exported {sum(counts.values())} rows from {len(counts)} tables to {file}")
+
+
+@app.command("import")
+def import_database(
+    file: Annotated[Path, typer.Argument(help="A JSON archive written by 'marrakech export'")],
+) -> None:
+    """Restore FILE into an empty database migrated to the archive's revision."""
+    from app import backup
+
+    try:
+        counts = backup.import_archive(get_engine(), backup.read_archive(file))
+    except backup.ArchiveError as error:
+        _fail(str(error))
+        return
+    typer.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables from {file}")
 
 
 if __name__ == "__main__":
