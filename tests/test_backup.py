@@ -18,7 +18,7 @@ from app.editions import service as editions_service
 from app.editions.models import EditionStatus
 from app.editions.schemas import EditionCreate
 from app.outcomes import service as outcomes_service
-from app.outcomes.schemas import OutcomeCreate
+from app.outcomes.schemas import OutcomeCreate, OutcomeUpdate
 from tests.database import configured_url, scratch_database
 from tests.test_cli import run
 
@@ -63,7 +63,7 @@ def _fill(url: str) -> None:
         outcomes_service.update_statement(
             db_session,
             statement=statement,
-            statement_in=outcomes_service.OutcomeUpdate(body_en="1. *Agreed*.\n2. Again."),
+            statement_in=OutcomeUpdate(body_en="1. *Agreed*.\n2. Again."),
             actor=SYSTEM,
         )
         outcomes_service.adopt_statement(

@@ -32,13 +32,8 @@ class EditionCreate(BaseModel):
     end_date: date | None = None
     time_zone: str = Field(default="Africa/Casablanca", max_length=60)
 
-    @model_validator(mode="after")
-    def _check_consistency(self) -> "EditionCreate":
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
-        if self.kind == EditionKind.precursor and self.number is not None:
-            raise ValueError("a precursor edition has no session number")
-        return self
+    # The dates' order and the precursor's lack of a number are checked by the service,
+    # so that the form shows the message next to the field it concerns.
 
 
 class EditionUpdate(BaseModel):

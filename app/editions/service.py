@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, func, select
@@ -73,6 +74,11 @@ def _entity_by_code(db_session: Session, code: str | None) -> Entity | None:
     return entity
 
 
+def _check_dates(start_date: date | None, end_date: date | None) -> None:
+    if start_date and end_date and end_date < start_date:
+        raise InvalidInput(N_("The end date must not be before the start date."), field="end_date")
+
+
 def _check_time_zone(name: str) -> None:
     try:
         ZoneInfo(name)
@@ -124,6 +130,9 @@ def create_edition(db_session: Session, *, edition_in: EditionCreate, actor: Act
         raise Conflict(
             N_("Session number {number} already exists."), field="number", number=edition_in.number
         )
+    if edition_in.kind == EditionKind.precursor and edition_in.number is not None:
+        raise InvalidInput(N_("A precursor event has no session number."), field="number")
+    _check_dates(edition_in.start_date, edition_in.end_date)
     _check_time_zone(edition_in.time_zone)
     country = _entity_by_code(db_session, edition_in.country_code)
     data = edition_in.model_dump(exclude={"country_code"})
@@ -152,8 +161,7 @@ def update_edition(
     changes = edition_in.model_dump(exclude_unset=True)
     start_date = changes.get("start_date", edition.start_date)
     end_date = changes.get("end_date", edition.end_date)
-    if start_date and end_date and end_date < start_date:
-        raise InvalidInput(N_("The end date must not be before the start date."), field="end_date")
+    _check_dates(start_date, end_date)
     if changes.get("time_zone"):
         _check_time_zone(changes["time_zone"])
     if "country_code" in changes:

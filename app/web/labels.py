@@ -58,7 +58,7 @@ public_status = {
     "announced": N_("Announced; registration is not open yet"),
     "registration_open": N_("Registration open"),
     "registration_closed": N_("Registration closed"),
-    "held": N_("Held; the outcomes will be published here"),
+    "held": N_("Held"),
     "concluded": N_("Concluded"),
     "archived": N_("Archived"),
 }

@@ -86,7 +86,8 @@ def test_dates_out_of_order_are_refused(client, db_session) -> None:
     data = {**NEW_EDITION, "start_date": "2027-06-05", "end_date": "2027-06-03"}
     response = _post_form(client, "/admin/editions/new", "/admin/editions/new", data)
     assert response.status_code == 422
-    assert "end_date must not be before start_date" in response.text
+    assert 'id="error-end_date"' in response.text
+    assert "The end date must not be before the start date." in response.text
 
 
 def test_viewers_cannot_create_editions(client, db_session) -> None:
@@ -149,5 +150,14 @@ def test_api_creates_an_edition_with_a_proposed_slug(client, db_session) -> None
     body = {"title_en": "Next session", "city_en": "Oujda", "start_date": "2028-05-10"}
     first = client.post("/api/v1/editions", json=body, headers=headers)
     second = client.post("/api/v1/editions", json=body, headers=headers)
+    precursor = client.post(
+        "/api/v1/editions", json={**body, "kind": "precursor", "number": 9}, headers=headers
+    )
+    assert precursor.status_code == 422
+    assert precursor.json()["detail"][0] == {
+        "loc": ["body", "number"],
+        "msg": "A precursor event has no session number.",
+        "type": "InvalidInput",
+    }
     assert first.status_code == 201 and first.json()["slug"] == "2028-oujda"
     assert second.json()["slug"] == "2028-oujda-2"
