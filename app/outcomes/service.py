@@ -1,8 +1,11 @@
 """Writing, adopting and publishing outcome statements, keeping every revision."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit
@@ -95,27 +98,41 @@ def _add_revision(db_session: Session, statement: OutcomeStatement, actor: Actor
     )
 
 
+@contextmanager
+def _saving(db_session: Session) -> Iterator[None]:
+    """Write then commit; a unique symbol or revision number taken meanwhile by another
+    organiser's save becomes a Conflict instead of a server error."""
+    try:
+        yield
+        db_session.commit()
+    except IntegrityError as error:
+        db_session.rollback()
+        raise Conflict(
+            N_("Another organiser saved a statement at the same moment. Reload and try again.")
+        ) from error
+
+
 def create_statement(
     db_session: Session, *, edition: Edition, statement_in: OutcomeCreate, actor: Actor
 ) -> OutcomeStatement:
     """Write a draft statement and keep its text as revision 1."""
     symbol = statement_in.symbol or propose_symbol(db_session, edition=edition)
     _check_symbol_free(db_session, symbol, None)
-    statement = OutcomeStatement(
-        **statement_in.model_dump(exclude={"symbol"}), symbol=symbol, edition_id=edition.id or 0
-    )
-    db_session.add(statement)
-    db_session.flush()
-    _add_revision(db_session, statement, actor)
-    audit.record(
-        db_session,
-        actor=actor,
-        action="outcome.create",
-        subject=statement,
-        edition_id=edition.id,
-        after=snapshot(statement, AUDITED_FIELDS),
-    )
-    db_session.commit()
+    with _saving(db_session):
+        statement = OutcomeStatement(
+            **statement_in.model_dump(exclude={"symbol"}), symbol=symbol, edition_id=edition.id or 0
+        )
+        db_session.add(statement)
+        db_session.flush()
+        _add_revision(db_session, statement, actor)
+        audit.record(
+            db_session,
+            actor=actor,
+            action="outcome.create",
+            subject=statement,
+            edition_id=edition.id,
+            after=snapshot(statement, AUDITED_FIELDS),
+        )
     return statement
 
 
@@ -138,23 +155,23 @@ def update_statement(
     changes = {name: value for name, value in changes.items() if getattr(statement, name) != value}
     if not changes:
         return statement
-    before = snapshot(statement, AUDITED_FIELDS)
-    for name, value in changes.items():
-        setattr(statement, name, value)
-    statement.updated_at = utcnow()
-    db_session.add(statement)
-    if any(name in TEXT_FIELDS for name in changes):
-        _add_revision(db_session, statement, actor)
-    audit.record(
-        db_session,
-        actor=actor,
-        action="outcome.update",
-        subject=statement,
-        edition_id=statement.edition_id,
-        before=before,
-        after=snapshot(statement, AUDITED_FIELDS),
-    )
-    db_session.commit()
+    with _saving(db_session):
+        before = snapshot(statement, AUDITED_FIELDS)
+        for name, value in changes.items():
+            setattr(statement, name, value)
+        statement.updated_at = utcnow()
+        db_session.add(statement)
+        if any(name in TEXT_FIELDS for name in changes):
+            _add_revision(db_session, statement, actor)
+        audit.record(
+            db_session,
+            actor=actor,
+            action="outcome.update",
+            subject=statement,
+            edition_id=statement.edition_id,
+            before=before,
+            after=snapshot(statement, AUDITED_FIELDS),
+        )
     return statement
 
 

@@ -145,3 +145,13 @@ def test_pdf_holds_the_text_in_english_and_arabic(client, db_session) -> None:
     arabic = client.get(f"{url}?lang=ar")
     arabic_text = PdfReader(io.BytesIO(arabic.content)).pages[0].extract_text()
     assert "الرباط" in arabic_text or "ﺍﻟﺮﺑﺎﻁ" in arabic_text or "الأجهزة" in arabic_text
+
+
+def test_a_missing_translation_falls_back_to_english_and_says_so(client, db_session) -> None:
+    edition = make_edition(db_session)
+    statement = make_statement(db_session, edition, status="published")
+    page = client.get(f"/editions/{edition.slug}/outcomes/{statement.id}?lang=fr")
+    assert '<html lang="fr" dir="ltr">' in page.text
+    assert "<strong>agreed</strong>" in page.text
+    assert '<div class="statement-body" lang="en" dir="ltr">' in page.text
+    assert 'class="fallback-note"' in page.text
