@@ -161,3 +161,27 @@ def test_api_creates_an_edition_with_a_proposed_slug(client, db_session) -> None
     }
     assert first.status_code == 201 and first.json()["slug"] == "2028-oujda"
     assert second.json()["slug"] == "2028-oujda-2"
+
+
+def test_api_update_changes_country_and_time_zone_but_never_removes_the_title(
+    client, db_session
+) -> None:
+    from tests.factories import auth_headers
+
+    headers = auth_headers(db_session)
+    edition = make_edition(db_session)
+    url = f"/api/v1/editions/{edition.slug}"
+    moved = client.patch(
+        url, json={"country_code": "tun", "time_zone": "Africa/Tunis"}, headers=headers
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["country_code"] == "TUN" and moved.json()["time_zone"] == "Africa/Tunis"
+    bad_zone = client.patch(url, json={"time_zone": "Mars/Olympus"}, headers=headers)
+    assert bad_zone.status_code == 422 and bad_zone.json()["detail"][0]["loc"] == [
+        "body",
+        "time_zone",
+    ]
+    removed = client.patch(url, json={"title_en": None}, headers=headers)
+    assert removed.status_code == 422
+    db_session.refresh(edition)
+    assert edition.title_en.startswith("Test edition") and edition.time_zone == "Africa/Tunis"
