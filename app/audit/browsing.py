@@ -3,11 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session, col, func, select
 
 from app.audit.models import AuditEntry
 from app.editions.models import Edition
+from app.web.text_input import CONTROL_CHARACTERS
 
 PAGE_SIZE = 50
 
@@ -21,6 +22,13 @@ class AuditFilters(BaseModel):
     since: date | None = None
     until: date | None = None
     page: int = Field(default=1, ge=1, le=100_000)
+
+    @field_validator("edition", "action", "actor", mode="after")
+    @classmethod
+    def _refuse_control_characters(cls, value: str | None) -> str | None:
+        if value is not None and CONTROL_CHARACTERS.search(value):
+            raise ValueError("control characters are not allowed")
+        return value
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from app.db import DbSessionDep
 from app.editions import service as editions_service
@@ -17,7 +17,9 @@ def _visible_edition(slug: str, request: Request, db_session: DbSessionDep) -> E
 VisibleEdition = Annotated[Edition, Depends(_visible_edition)]
 
 
-def _any_edition(slug: str, db_session: DbSessionDep) -> Edition:
+def _any_edition(
+    slug: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")], db_session: DbSessionDep
+) -> Edition:
     return editions_service.get_edition(db_session, slug, include_drafts=True)
 
 

@@ -1,6 +1,8 @@
 """Organiser pages of outcome statements: write, edit, adopt, publish, compare revisions."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth.access import Access, CurrentAccount, allow, may
@@ -14,7 +16,7 @@ from app.outcomes import service as outcomes_service
 from app.outcomes.dependencies import AnyStatement
 from app.outcomes.models import OutcomeKind, OutcomeStatement
 from app.outcomes.presenters import statement_text
-from app.outcomes.schemas import AdoptRequest, OutcomeForm
+from app.outcomes.schemas import AdoptRequest, OutcomeForm, RevisionNumber
 from app.web.forms import domain_errors, form_values, parse_form
 from app.web.templating import error_message, render
 
@@ -217,8 +219,8 @@ def compare_revisions(
     edition: AnyEdition,
     statement: AnyStatement,
     db_session: DbSessionDep,
-    older: int,
-    newer: int,
+    older: Annotated[RevisionNumber, Query()],
+    newer: Annotated[RevisionNumber, Query()],
 ) -> HTMLResponse:
     """What changed between two revisions, title and text in each language."""
     comparison = outcomes_service.compare_revisions(

@@ -16,6 +16,7 @@ from app.outcomes.schemas import (
     OutcomeRead,
     OutcomeUpdate,
     RevisionRead,
+    StatementId,
 )
 
 router = APIRouter(prefix="/api/v1/editions/{slug}/outcomes", tags=["outcomes"])
@@ -26,7 +27,7 @@ def _signed_in(request: Request) -> bool:
 
 
 def _statement(
-    request: Request, db_session: DbSessionDep, edition: object, statement_id: int
+    request: Request, db_session: DbSessionDep, edition: object, statement_id: StatementId
 ) -> OutcomeStatement:
     return outcomes_service.get_statement(
         db_session,
@@ -49,7 +50,7 @@ def list_outcomes(
 
 @router.get("/{statement_id}", name="api_get_outcome", dependencies=[allow(Access.public)])
 def get_outcome(
-    request: Request, edition: VisibleEdition, statement_id: int, db_session: DbSessionDep
+    request: Request, edition: VisibleEdition, statement_id: StatementId, db_session: DbSessionDep
 ) -> OutcomeDetail:
     """One statement: its texts in Markdown and its text rendered as safe HTML."""
     statement = _statement(request, db_session, edition, statement_id)
@@ -84,7 +85,7 @@ def create_outcome(
 def update_outcome(
     request: Request,
     edition: AnyEdition,
-    statement_id: int,
+    statement_id: StatementId,
     statement_in: OutcomeUpdate,
     db_session: DbSessionDep,
     account: CurrentAccount,
@@ -105,7 +106,7 @@ def update_outcome(
 def adopt_outcome(
     request: Request,
     edition: AnyEdition,
-    statement_id: int,
+    statement_id: StatementId,
     adopt_in: AdoptRequest,
     db_session: DbSessionDep,
     account: CurrentAccount,
@@ -126,7 +127,7 @@ def adopt_outcome(
 def publish_outcome(
     request: Request,
     edition: AnyEdition,
-    statement_id: int,
+    statement_id: StatementId,
     db_session: DbSessionDep,
     account: CurrentAccount,
 ) -> OutcomeDetail:
@@ -146,7 +147,7 @@ def publish_outcome(
     dependencies=[allow(Access.viewer)],
 )
 def list_outcome_revisions(
-    request: Request, edition: AnyEdition, statement_id: int, db_session: DbSessionDep
+    request: Request, edition: AnyEdition, statement_id: StatementId, db_session: DbSessionDep
 ) -> list[RevisionRead]:
     """Every revision of the statement's text: number, who and when."""
     statement = _statement(request, db_session, edition, statement_id)

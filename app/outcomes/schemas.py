@@ -1,11 +1,29 @@
 """What the API and the forms accept and return for outcome statements."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.outcomes.models import OutcomeKind, OutcomeStatus
+from app.web.text_input import CONTROL_CHARACTERS
+
+# Within a 32-bit INTEGER, so that no id in a URL overflows a query parameter on PostgreSQL.
+StatementId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+RevisionNumber = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_control_characters(cls, value: Any) -> Any:
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            raise ValueError("control characters are not allowed")
+        return value
+
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Body = Annotated[str, StringConstraints(max_length=200_000)]
@@ -17,9 +35,7 @@ Symbol = Annotated[
 ]
 
 
-class OutcomeCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class OutcomeCreate(_Payload):
     kind: OutcomeKind
     symbol: Symbol | None = None
     title_en: Title
@@ -30,9 +46,7 @@ class OutcomeCreate(BaseModel):
     body_ar: Body | None = None
 
 
-class OutcomeUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class OutcomeUpdate(_Payload):
     kind: OutcomeKind | None = None
     symbol: Symbol | None = None
     title_en: Title | None = None
@@ -49,9 +63,7 @@ class OutcomeForm(OutcomeCreate):
     symbol: Symbol
 
 
-class AdoptRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AdoptRequest(_Payload):
     adopted_date: date
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from app.errors import DomainError
 from app.i18n import N_
 from app.web.templating import error_message
+from app.web.text_input import CONTROL_CHARACTERS
 
 ERROR_MESSAGES = {
     "missing": N_("This field is required."),
@@ -46,6 +47,14 @@ def parse_form(
     """Validate the values with the model: (the model, {}) or (None, {field: message})."""
     data: dict[str, Any] = {name: value or None for name, value in values.items()}
     data.update(extra)
+    # PostgreSQL cannot store NUL, and no control character belongs in a typed text.
+    refused = {
+        name: error_message(request, DomainError(N_("Control characters are not allowed.")))
+        for name, value in data.items()
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value)
+    }
+    if refused:
+        return None, refused
     try:
         return model.model_validate(data), {}
     except ValidationError as error:

@@ -102,3 +102,9 @@ def test_pages_of_fifty_newest_first(client, db_session, count_queries) -> None:
     with count_queries() as many:
         client.get(f"/admin/audit?edition={edition.slug}&page=1")
     assert few.count == many.count
+
+
+def test_control_characters_in_filters_are_refused(client, db_session) -> None:
+    sign_in(client, db_session)
+    response = client.get("/admin/audit?actor=a%00b")
+    assert response.status_code == 422 and "actor" in response.text

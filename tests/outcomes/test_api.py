@@ -165,3 +165,19 @@ def test_listing_costs_the_same_queries_for_1_and_30_statements(
         assert len(response.json()) == size and page.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+def test_out_of_range_ids_and_control_characters_are_422(client, db_session) -> None:
+    headers = auth_headers(db_session)
+    edition = make_edition(db_session)
+    base = f"/api/v1/editions/{edition.slug}/outcomes"
+    huge = client.get(f"{base}/99999999999", headers=headers)
+    assert huge.status_code == 422 and huge.json()["detail"][0]["loc"] == ["path", "statement_id"]
+    nul = client.post(
+        base, json={"kind": "declaration", "title_en": "T", "body_en": "a\x00b"}, headers=headers
+    )
+    assert nul.status_code == 422 and nul.json()["detail"][0]["loc"] == ["body", "body_en"]
+    bad_slug = client.post(
+        "/api/v1/editions/Bad%00Slug/transitions", json={"to": "announced"}, headers=headers
+    )
+    assert bad_slug.status_code == 422

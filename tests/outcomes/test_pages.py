@@ -155,3 +155,13 @@ def test_a_missing_translation_falls_back_to_english_and_says_so(client, db_sess
     assert "<strong>agreed</strong>" in page.text
     assert '<div class="statement-body" lang="en" dir="ltr">' in page.text
     assert 'class="fallback-note"' in page.text
+
+
+def test_control_characters_in_a_form_are_refused_next_to_the_field(client, db_session) -> None:
+    sign_in(client, db_session)
+    edition = make_edition(db_session)
+    new = f"/admin/editions/{edition.slug}/outcomes/new"
+    response = _post(client, new, new, {**FORM, "title_fr": "Déclaration\x00"})
+    assert response.status_code == 422
+    assert 'id="error-title_fr"' in response.text
+    assert "Control characters are not allowed." in response.text
