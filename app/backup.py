@@ -3,8 +3,9 @@
 The archive lists every table of the metadata (``metadata.sorted_tables``, so tables added
 later are included without change here) with its rows, each value encoded without loss:
 datetimes in ISO 8601 with their offset, dates in ISO 8601, bytes in base64, decimals as
-strings, JSON columns as they are. Importing refuses a database that holds any row or that
-is at another Alembic revision, inserts the tables parents first in one transaction, and on
+strings, JSON columns as they are. Importing refuses a database that holds any row (apart
+from the rows the migrations insert, see REPLACED_ON_IMPORT) or that is at another Alembic
+revision, inserts the tables parents first in one transaction, and on
 PostgreSQL moves each id sequence past the highest imported id.
 """
 
@@ -27,6 +28,10 @@ from app.timestamps import utcnow
 ARCHIVE_FORMAT = "marrakech-archive"
 ARCHIVE_VERSION = 1
 BATCH_SIZE = 500
+# Tables whose rows the migrations themselves insert (such as a single-row counter): a new
+# database already holds them, so they do not make it "not empty", and the import replaces
+# them with the archive's rows. A name not in the schema is ignored.
+REPLACED_ON_IMPORT: frozenset[str] = frozenset({"content_version"})
 
 
 class ArchiveError(Exception):
@@ -145,6 +150,8 @@ def _check_target(connection: Connection, archive: dict[str, Any]) -> None:
     if unknown:
         raise ArchiveError(f"the archive holds tables this program does not know: {unknown}")
     for table in metadata.sorted_tables:
+        if table.name in REPLACED_ON_IMPORT:
+            continue
         if connection.execute(select(func.count()).select_from(table)).scalar():
             raise ArchiveError(
                 f"the database is not empty (table {table.name} has rows): "
@@ -175,6 +182,9 @@ def import_archive(engine: Engine, archive: dict[str, Any]) -> dict[str, int]:
     counts: dict[str, int] = {}
     with engine.begin() as connection:
         _check_target(connection, archive)
+        for table in reversed(metadata.sorted_tables):
+            if table.name in REPLACED_ON_IMPORT:
+                connection.execute(table.delete())
         for table in metadata.sorted_tables:
             rows = archive["tables"].get(table.name, [])
             columns = {column.name: column for column in table.columns}

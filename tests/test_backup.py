@@ -177,3 +177,28 @@ def test_import_refuses_what_is_not_an_archive(tmp_path: Path) -> None:
         newer.write_text(json.dumps({"format": "marrakech-archive", "version": 2, "tables": {}}))
         result = run(url, "import", str(newer))
         assert result.returncode == 1 and "archive version 2 is not supported" in result.stderr
+
+
+def test_rows_the_migrations_insert_are_replaced_not_refused(
+    sqlite_archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import backup
+
+    # Stand-in for a table the migrations fill: a new database holding one source row.
+    monkeypatch.setattr(backup, "REPLACED_ON_IMPORT", frozenset({"source"}))
+    with scratch_database("") as url:
+        migrate.upgrade(url)
+        engine = build_engine(url)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO source (id, key, filename, title, kind, language, text) "
+                    "VALUES (9999, 'placeholder', 'x', 'x', 'x', 'en', 'x')"
+                )
+            )
+        counts = backup.import_archive(engine, backup.read_archive(sqlite_archive))
+        restored = backup.export_archive(engine)
+        engine.dispose()
+    archive = json.loads(sqlite_archive.read_text())
+    assert counts["source"] == len(archive["tables"]["source"])
+    assert restored["tables"]["source"] == archive["tables"]["source"]
