@@ -1,6 +1,7 @@
 """The ``marrakech`` command line: database, seed, server and accounts."""
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -167,6 +168,36 @@ def demo_agenda(slug: str) -> None:
             _fail(str(error))
             return
     typer.echo(f"published a demo agenda of 40 items for {slug} as Rev.0")
+
+
+@app.command("export")
+def export_database(
+    file: Annotated[Path, typer.Argument(help="Where to write the JSON archive")],
+) -> None:
+    """Write the whole database to FILE as a versioned JSON archive."""
+    from app import backup
+
+    try:
+        counts = backup.write_archive(get_engine(), file)
+    except backup.ArchiveError as error:
+        _fail(str(error))
+        return
+    typer.echo(f"exported {sum(counts.values())} rows from {len(counts)} tables to {file}")
+
+
+@app.command("import")
+def import_database(
+    file: Annotated[Path, typer.Argument(help="A JSON archive written by 'marrakech export'")],
+) -> None:
+    """Restore FILE into an empty database migrated to the archive's revision."""
+    from app import backup
+
+    try:
+        counts = backup.import_archive(get_engine(), backup.read_archive(file))
+    except backup.ArchiveError as error:
+        _fail(str(error))
+        return
+    typer.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables from {file}")
 
 
 if __name__ == "__main__":

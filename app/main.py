@@ -56,18 +56,23 @@ def _include_routers(app: FastAPI) -> None:
     from app.agenda import admin_pages as agenda_admin_pages
     from app.agenda import api as agenda_api
     from app.agenda import pages as agenda_pages
+    from app.audit import pages as audit_pages
     from app.auth import pages as auth_pages
     from app.delegations import api as delegations_api
     from app.delegations import list_pages as delegations_list_pages
     from app.delegations import pages as delegations_pages
     from app.delegations import public_pages as delegations_public_pages
     from app.delegations import register_pages
+    from app.editions import admin_pages as editions_admin_pages
     from app.editions import api as editions_api
     from app.editions import pages as editions_pages
     from app.entities import api as entities_api
     from app.health import router as health_router
     from app.history import api as history_api
     from app.history import pages as history_pages
+    from app.outcomes import admin_pages as outcomes_admin_pages
+    from app.outcomes import api as outcomes_api
+    from app.outcomes import pages as outcomes_pages
 
     for router in (
         health_router,
@@ -75,13 +80,18 @@ def _include_routers(app: FastAPI) -> None:
         editions_pages.router,
         agenda_pages.router,
         agenda_admin_pages.router,
+        outcomes_pages.router,
         auth_pages.router,
+        editions_admin_pages.router,
+        outcomes_admin_pages.router,
+        audit_pages.router,
         editions_api.router,
         delegations_api.router,
         delegations_pages.router,
         delegations_list_pages.router,
         delegations_public_pages.router,
         register_pages.router,
+        outcomes_api.router,
         entities_api.router,
         history_api.router,
         agenda_api.router,

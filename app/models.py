@@ -23,6 +23,7 @@ from app.history.models import (
     Theme,
 )
 from app.mail.models import OutboxMessage
+from app.outcomes.models import OutcomeRevision, OutcomeStatement
 
 __all__ = [
     "Account",
@@ -43,6 +44,8 @@ __all__ = [
     "LoginSession",
     "OutboxMessage",
     "Participant",
+    "OutcomeRevision",
+    "OutcomeStatement",
     "Person",
     "ReportedFigure",
     "RegistrationSettings",

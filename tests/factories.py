@@ -14,6 +14,7 @@ from app.audit.service import SYSTEM
 from app.auth import service as auth_service
 from app.auth.models import Account, Role
 from app.editions.models import Edition, EditionKind, EditionStatus
+from app.outcomes.models import OutcomeStatement
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -174,3 +175,34 @@ def make_agenda_item(
 
 def publish(db_session: Session, edition: Edition, note: str = "") -> AgendaRevision:
     return publishing.publish_agenda(db_session, edition=edition, note=note, actor=SYSTEM)
+
+
+def make_statement(
+    db_session: Session,
+    edition: Edition,
+    *,
+    status: str = "draft",
+    body_en: str = "1. The participants **agreed** to meet again.",
+    title_en: str = "Rabat Declaration",
+    kind: str = "declaration",
+    **texts: str,
+) -> OutcomeStatement:
+    """A statement written by the system, adopted and published on request."""
+    from app.outcomes import service as outcomes_service
+    from app.outcomes.schemas import OutcomeCreate
+
+    statement = outcomes_service.create_statement(
+        db_session,
+        edition=edition,
+        statement_in=OutcomeCreate(kind=kind, title_en=title_en, body_en=body_en, **texts),
+        actor=SYSTEM,
+    )
+    if status in ("adopted", "published"):
+        outcomes_service.adopt_statement(
+            db_session, statement=statement, adopted_date=date(2026, 6, 3), actor=SYSTEM
+        )
+    if status == "published":
+        outcomes_service.publish_statement(
+            db_session, edition=edition, statement=statement, actor=SYSTEM
+        )
+    return statement

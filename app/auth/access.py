@@ -109,3 +109,12 @@ def _current_account(request: Request) -> Account:
 
 
 CurrentAccount = Annotated[Account, Depends(_current_account)]
+
+
+def may(account: Account | None, access: Access) -> bool:
+    """Whether this account's role reaches ``access`` (for showing or hiding controls)."""
+    if access in (Access.public, Access.focal_point):
+        return True
+    if account is None:
+        return False
+    return ROLE_RANK[Role(account.role)] >= ROLE_RANK[Role(access.value)]

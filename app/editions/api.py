@@ -7,11 +7,18 @@ from fastapi import APIRouter, Query, Request, Response, status
 from app.auth.access import Access, CurrentAccount, allow
 from app.auth.service import actor_for
 from app.db import DbSessionDep
+from app.editions import lifecycle
 from app.editions import service as editions_service
-from app.editions.dependencies import VisibleEdition
+from app.editions.dependencies import AnyEdition, VisibleEdition
 from app.editions.models import EditionKind, EditionStatus
 from app.editions.presenters import edition_detail, edition_read
-from app.editions.schemas import EditionCreate, EditionDetail, EditionRead, EditionUpdate
+from app.editions.schemas import (
+    EditionCreate,
+    EditionDetail,
+    EditionRead,
+    EditionUpdate,
+    TransitionRequest,
+)
 from app.history import service as history_service
 
 router = APIRouter(prefix="/api/v1/editions", tags=["editions"])
@@ -91,6 +98,29 @@ def update_edition(
     """Change an edition's details."""
     edition = editions_service.update_edition(
         db_session, edition=edition, edition_in=edition_in, actor=actor_for(account)
+    )
+    countries = editions_service.countries_by_id(db_session, [edition])
+    return edition_read(
+        request, edition, countries.get(edition.country_id or 0), _language(request)
+    )
+
+
+@router.post(
+    "/{slug}/transitions",
+    name="api_transition_edition",
+    dependencies=[allow(Access.organiser)],
+    responses={409: {"description": "The transition is refused; the message says why."}},
+)
+def transition_edition(
+    request: Request,
+    edition: AnyEdition,
+    transition_in: TransitionRequest,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+) -> EditionRead:
+    """Move the edition through its lifecycle (announce, open registration...)."""
+    edition = lifecycle.transition_edition(
+        db_session, edition=edition, target=transition_in.to, actor=actor_for(account)
     )
     countries = editions_service.countries_by_id(db_session, [edition])
     return edition_read(

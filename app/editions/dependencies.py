@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from app.db import DbSessionDep
 from app.editions import service as editions_service
@@ -16,3 +16,13 @@ def _visible_edition(slug: SlugPath, request: Request, db_session: DbSessionDep)
 
 
 VisibleEdition = Annotated[Edition, Depends(_visible_edition)]
+
+
+def _any_edition(
+    slug: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")], db_session: DbSessionDep
+) -> Edition:
+    return editions_service.get_edition(db_session, slug, include_drafts=True)
+
+
+AnyEdition = Annotated[Edition, Depends(_any_edition)]
+"""An edition, drafts included: for organiser routes (their access rule signs them in)."""

@@ -3,11 +3,12 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.auth.access import Access, allow
+from app.auth.access import Access, CurrentAccount, allow, may
 from app.db import DbSessionDep
 from app.editions import service as editions_service
 from app.editions.dependencies import VisibleEdition
 from app.history import service as history_service
+from app.outcomes import service as outcomes_service
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -28,12 +29,19 @@ def edition_page(
             "record": record,
             "country": countries.get(edition.country_id or 0),
             "disputed": record.disputed_fields(),
+            "statements": outcomes_service.list_statements(
+                db_session, edition=edition, published_only=True
+            ),
         },
     )
 
 
 @router.get("/admin", name="dashboard", dependencies=[allow(Access.viewer)])
-def dashboard(request: Request, db_session: DbSessionDep) -> HTMLResponse:
+def dashboard(request: Request, db_session: DbSessionDep, account: CurrentAccount) -> HTMLResponse:
     """Every edition, drafts and demo included, for organisers."""
     editions = editions_service.list_editions(db_session, include_drafts=True)
-    return render(request, "editions/dashboard.html", {"editions": list(reversed(editions))})
+    return render(
+        request,
+        "editions/dashboard.html",
+        {"editions": list(reversed(editions)), "can_write": may(account, Access.organiser)},
+    )

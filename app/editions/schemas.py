@@ -16,7 +16,7 @@ Slug = Annotated[
 
 
 class EditionCreate(InputModel):
-    slug: Slug
+    slug: Slug | None = None
     kind: EditionKind = EditionKind.session
     number: int | None = Field(default=None, ge=1, le=1000)
     title_en: Text300
@@ -31,13 +31,8 @@ class EditionCreate(InputModel):
     end_date: date | None = None
     time_zone: str = Field(default="Africa/Casablanca", max_length=60)
 
-    @model_validator(mode="after")
-    def _check_consistency(self) -> "EditionCreate":
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
-        if self.kind == EditionKind.precursor and self.number is not None:
-            raise ValueError("a precursor edition has no session number")
-        return self
+    # The dates' order and the precursor's lack of a number are checked by the service,
+    # so that the form shows the message next to the field it concerns.
 
 
 class EditionUpdate(InputModel):
@@ -48,11 +43,20 @@ class EditionUpdate(InputModel):
     city_fr: Text120 | None = None
     city_ar: Text120 | None = None
     venue: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    country_code: str | None = Field(default=None, max_length=20)
     start_date: date | None = None
     end_date: date | None = None
+    time_zone: str | None = Field(default=None, max_length=60)
     summary_en: str | None = Field(default=None, max_length=20000)
     summary_fr: str | None = Field(default=None, max_length=20000)
     summary_ar: str | None = Field(default=None, max_length=20000)
+
+    @model_validator(mode="after")
+    def _check_required(self) -> "EditionUpdate":
+        for name in ("title_en", "city_en", "time_zone"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} may be changed but not removed")
+        return self
 
 
 class FigureRead(BaseModel):
@@ -112,3 +116,15 @@ class EditionDetail(EditionRead):
     reported_outcomes: list[str]
     facts: list[FactRead]
     sources: list[SourceRef]
+
+
+class EditionEditForm(EditionUpdate):
+    """The organisers' edit form: every input is submitted, the required ones must be filled."""
+
+    title_en: Text300
+    city_en: Text120
+    time_zone: str = Field(max_length=60)
+
+
+class TransitionRequest(InputModel):
+    to: EditionStatus

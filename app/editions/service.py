@@ -1,10 +1,12 @@
 """Finding, creating and changing editions."""
 
+import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit
 from app.audit.service import Actor, snapshot
@@ -98,6 +100,11 @@ def _entity_by_code(db_session: Session, code: str | None) -> Entity | None:
     return entity
 
 
+def _check_dates(start_date: date | None, end_date: date | None) -> None:
+    if start_date and end_date and end_date < start_date:
+        raise InvalidInput(N_("The end date must not be before the start date."), field="end_date")
+
+
 def _check_time_zone(name: str) -> None:
     try:
         ZoneInfo(name)
@@ -107,9 +114,38 @@ def _check_time_zone(name: str) -> None:
         ) from error
 
 
+def propose_next_number(db_session: Session) -> int:
+    """The session number that follows the highest one recorded."""
+    highest = db_session.exec(select(func.max(Edition.number))).one()
+    return (highest or 0) + 1
+
+
+def _slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def propose_slug(db_session: Session, *, year: int, city: str) -> str:
+    """A free slug such as '2026-rabat' (with '-2', '-3'... when taken)."""
+    base = "-".join(part for part in (str(year), _slugify(city)) if part)[:70]
+    taken = set(
+        db_session.exec(select(Edition.slug).where(col(Edition.slug).startswith(base))).all()
+    )
+    candidate, serial = base, 1
+    while candidate in taken:
+        serial += 1
+        candidate = f"{base}-{serial}"
+    return candidate
+
+
 def create_edition(db_session: Session, *, edition_in: EditionCreate, actor: Actor) -> Edition:
-    """Create a draft edition."""
-    if db_session.exec(select(Edition).where(Edition.slug == edition_in.slug)).first():
+    """Create a draft edition (its slug proposed from the year and city when not given)."""
+    year = edition_in.start_date.year if edition_in.start_date else utcnow().year
+    if edition_in.slug is None:
+        edition_in = edition_in.model_copy(
+            update={"slug": propose_slug(db_session, year=year, city=edition_in.city_en)}
+        )
+    elif db_session.exec(select(Edition).where(Edition.slug == edition_in.slug)).first():
         raise Conflict(
             N_("The slug '{slug}' is already taken."), field="slug", slug=edition_in.slug
         )
@@ -120,10 +156,12 @@ def create_edition(db_session: Session, *, edition_in: EditionCreate, actor: Act
         raise Conflict(
             N_("Session number {number} already exists."), field="number", number=edition_in.number
         )
+    if edition_in.kind == EditionKind.precursor and edition_in.number is not None:
+        raise InvalidInput(N_("A precursor event has no session number."), field="number")
+    _check_dates(edition_in.start_date, edition_in.end_date)
     _check_time_zone(edition_in.time_zone)
     country = _entity_by_code(db_session, edition_in.country_code)
     data = edition_in.model_dump(exclude={"country_code"})
-    year = edition_in.start_date.year if edition_in.start_date else utcnow().year
     edition = Edition(
         **data, year=year, country_id=country.id if country else None, status=EditionStatus.draft
     )
@@ -149,8 +187,12 @@ def update_edition(
     changes = edition_in.model_dump(exclude_unset=True)
     start_date = changes.get("start_date", edition.start_date)
     end_date = changes.get("end_date", edition.end_date)
-    if start_date and end_date and end_date < start_date:
-        raise InvalidInput(N_("The end date must not be before the start date."), field="end_date")
+    _check_dates(start_date, end_date)
+    if changes.get("time_zone"):
+        _check_time_zone(changes["time_zone"])
+    if "country_code" in changes:
+        country = _entity_by_code(db_session, changes.pop("country_code"))
+        changes["country_id"] = country.id if country else None
     for name, value in changes.items():
         setattr(edition, name, value)
     if start_date:
@@ -168,3 +210,27 @@ def update_edition(
     )
     db_session.commit()
     return edition
+
+
+def new_edition_defaults(db_session: Session) -> dict[str, str]:
+    """What the new-edition form proposes: the next session number, Morocco, Casablanca time."""
+    return {
+        "kind": EditionKind.session.value,
+        "number": str(propose_next_number(db_session)),
+        "country_code": "MAR",
+        "time_zone": "Africa/Casablanca",
+    }
+
+
+def edition_form_values(db_session: Session, edition: Edition) -> dict[str, str]:
+    """The edition's details as the edit form shows them."""
+    country = db_session.get(Entity, edition.country_id) if edition.country_id else None
+    values = {
+        name: "" if getattr(edition, name) is None else str(getattr(edition, name))
+        for name in (
+            "title_en", "title_fr", "title_ar", "city_en", "city_fr", "city_ar", "venue",
+            "start_date", "end_date", "time_zone", "summary_en", "summary_fr", "summary_ar",
+        )
+    }  # fmt: skip
+    values["country_code"] = country.code if country else ""
+    return values

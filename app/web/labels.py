@@ -106,3 +106,36 @@ interpretation_language = {
     "zh": N_("Chinese"),
 }
 content_language = {"en": N_("English"), "fr": N_("French"), "ar": N_("Arabic")}
+transition = {
+    "announce": N_("Announce"),
+    "open_registration": N_("Open registration"),
+    "close_registration": N_("Close registration"),
+    "mark_held": N_("Mark as held"),
+    "conclude": N_("Conclude"),
+    "archive": N_("Archive"),
+    "withdraw": N_("Withdraw the announcement (back to draft)"),
+    "reopen_registration": N_("Reopen registration"),
+}
+public_status = {
+    "draft": N_("Draft, not visible to the public"),
+    "announced": N_("Announced; registration is not open yet"),
+    "registration_open": N_("Registration open"),
+    "registration_closed": N_("Registration closed"),
+    "held": N_("Held"),
+    "concluded": N_("Concluded"),
+    "archived": N_("Archived"),
+}
+outcome_kind = {
+    "declaration": N_("Declaration"),
+    "chairs_summary": N_("Chair's summary"),
+    "joint_communique": N_("Joint communiqué"),
+    "recommendations": N_("Recommendations"),
+    "press_release": N_("Press release"),
+}
+outcome_status = {"draft": N_("Draft"), "adopted": N_("Adopted"), "published": N_("Published")}
+actor_type = {
+    "account": N_("Organiser"),
+    "focal_point": N_("Focal point"),
+    "cli": N_("Command line"),
+    "system": N_("System"),
+}

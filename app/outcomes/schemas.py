@@ -1,0 +1,96 @@
+"""What the API and the forms accept and return for outcome statements."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app.outcomes.models import OutcomeKind, OutcomeStatus
+from app.web.text_input import CONTROL_CHARACTERS
+
+# Within a 32-bit INTEGER, so that no id in a URL overflows a query parameter on PostgreSQL.
+StatementId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+RevisionNumber = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_control_characters(cls, value: Any) -> Any:
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            raise ValueError("control characters are not allowed")
+        return value
+
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Body = Annotated[str, StringConstraints(max_length=200_000)]
+Symbol = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, pattern=r"^[A-Z0-9]+(?:[/.\-][A-Z0-9]+)*$", max_length=40
+    ),
+]
+
+
+class OutcomeCreate(_Payload):
+    kind: OutcomeKind
+    symbol: Symbol | None = None
+    title_en: Title
+    title_fr: Title | None = None
+    title_ar: Title | None = None
+    body_en: Body = ""
+    body_fr: Body | None = None
+    body_ar: Body | None = None
+
+
+class OutcomeUpdate(_Payload):
+    kind: OutcomeKind | None = None
+    symbol: Symbol | None = None
+    title_en: Title | None = None
+    title_fr: Title | None = None
+    title_ar: Title | None = None
+    body_en: Body | None = None
+    body_fr: Body | None = None
+    body_ar: Body | None = None
+
+
+class OutcomeForm(OutcomeCreate):
+    """The organisers' form: every input is submitted."""
+
+    symbol: Symbol
+
+
+class AdoptRequest(_Payload):
+    adopted_date: date
+
+
+class OutcomeRead(BaseModel):
+    id: int
+    edition: str
+    kind: OutcomeKind
+    symbol: str
+    title: str
+    status: OutcomeStatus
+    adopted_date: date | None
+    published_at: datetime | None
+    url: str | None
+    pdf_url: str | None
+
+
+class OutcomeDetail(OutcomeRead):
+    language: str
+    is_fallback: bool
+    body_markdown: str
+    body_html: str
+    texts: dict[str, dict[str, str | None]] = Field(
+        description="title and body (Markdown) in each language"
+    )
+
+
+class RevisionRead(BaseModel):
+    number: int
+    actor: str
+    created_at: datetime
