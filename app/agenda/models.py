@@ -88,8 +88,10 @@ class AgendaSpeaker(SQLModel, table=True):
     position: int = 0
     name: str = Field(max_length=200)
     function: str | None = Field(default=None, max_length=300)
-    # The participants table arrives with the delegations; the foreign key follows it.
-    participant_id: int | None = None
+    # A speaker who is also a registered participant; the link goes if the person does.
+    participant_id: int | None = Field(
+        default=None, foreign_key="participant.id", index=True, ondelete="SET NULL"
+    )
 
 
 class AgendaRevision(SQLModel, table=True):

@@ -13,6 +13,7 @@ from app.agenda.models import AgendaItem, AgendaSpeaker
 from app.agenda.schemas import AgendaItemCreate, AgendaItemUpdate, SpeakerIn
 from app.audit import service as audit
 from app.audit.service import Actor, snapshot
+from app.delegations.models import Participant
 from app.editions.models import Edition
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
@@ -136,6 +137,25 @@ def _check_room(
         )
 
 
+def _check_speaker_links(db_session: Session, edition: Edition, speakers: list[SpeakerIn]) -> None:
+    """A speaker may be linked only to a participant registered for this edition."""
+    linked = {speaker.participant_id for speaker in speakers if speaker.participant_id}
+    if not linked:
+        return
+    found = set(
+        db_session.exec(
+            select(Participant.id).where(
+                col(Participant.id).in_(linked), Participant.edition_id == edition.id
+            )
+        )
+    )
+    if linked - found:
+        raise InvalidInput(
+            N_("A speaker is linked to a participant who is not registered for this edition."),
+            field="speakers",
+        )
+
+
 def _replace_speakers(db_session: Session, item: AgendaItem, speakers: list[SpeakerIn]) -> None:
     db_session.exec(delete(AgendaSpeaker).where(col(AgendaSpeaker.item_id) == item.id))  # type: ignore[call-overload]
     for position, speaker in enumerate(speakers):
@@ -170,6 +190,7 @@ def create_item(
     starts_at = to_utc(item_in.starts_at, edition.time_zone)
     ends_at = to_utc(item_in.ends_at, edition.time_zone)
     _check_times(edition, starts_at, ends_at)
+    _check_speaker_links(db_session, edition, item_in.speakers)
     _check_room(
         db_session,
         edition=edition,
@@ -224,6 +245,7 @@ def update_item(
     ends_at = to_utc(changes.pop("ends_at", None) or item.ends_at, edition.time_zone)
     room = changes.get("room", item.room)
     _check_times(edition, starts_at, ends_at)
+    _check_speaker_links(db_session, edition, item_in.speakers or [])
     _check_room(
         db_session,
         edition=edition,

@@ -16,7 +16,7 @@ ITEM = {
     "title_en": "Opening plenary",
     "title_fr": "Plénière d'ouverture",
     "room": "Plenary hall",
-    "speakers": [{"name": "Amina Diallo", "function": "Director", "participant_id": 7}],
+    "speakers": [{"name": "Amina Diallo", "function": "Director"}],
     "interpretation_languages": ["ar", "fr", "ar"],
 }
 
@@ -39,7 +39,7 @@ def test_create_item_reads_times_in_the_venue_zone_and_stores_utc(client, db_ses
     speaker = db_session.exec(
         select(AgendaSpeaker).where(AgendaSpeaker.item_id == body["id"])
     ).one()
-    assert (speaker.name, speaker.participant_id) == ("Amina Diallo", 7)
+    assert (speaker.name, speaker.participant_id) == ("Amina Diallo", None)
     actions = db_session.exec(
         select(AuditEntry.action).where(AuditEntry.edition_id == edition.id)
     ).all()
@@ -194,3 +194,40 @@ def test_a_draft_edition_agenda_is_invisible_to_the_public(client, db_session) -
     publish(db_session, edition)
     assert client.get(_url(edition, "/revisions")).status_code == 404
     assert client.get(f"/editions/{edition.slug}/agenda.json").status_code == 404
+
+
+def test_a_speaker_can_be_linked_only_to_a_participant_of_the_edition(client, db_session) -> None:
+    from app.delegations.models import Participant
+    from tests.factories import make_delegation
+
+    def participant(edition) -> Participant:  # noqa: ANN001
+        delegation, _token = make_delegation(db_session, edition)
+        person = Participant(
+            delegation_id=delegation.id,
+            edition_id=edition.id,
+            given_name="Amina",
+            family_name="Speaker",
+            function="Director",
+            email=f"speaker{edition.id}@agency.example",
+            email_normalized=f"speaker{edition.id}@agency.example",
+        )
+        db_session.add(person)
+        db_session.commit()
+        return person
+
+    edition = make_edition(db_session, status=EditionStatus.announced)
+    other = make_edition(db_session, status=EditionStatus.announced)
+    item = make_agenda_item(db_session, edition)
+    ours, theirs = participant(edition), participant(other)
+    headers = auth_headers(db_session)
+    url = f"/api/v1/editions/{edition.slug}/agenda/items/{item.id}"
+    refused = client.patch(
+        url, json={"speakers": [{"name": "X", "participant_id": theirs.id}]}, headers=headers
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "speakers"]
+    linked = client.patch(
+        url, json={"speakers": [{"name": "Y", "participant_id": ours.id}]}, headers=headers
+    )
+    assert linked.status_code == 200
+    assert linked.json()["speakers"][0]["participant_id"] == ours.id

@@ -47,7 +47,7 @@ def test_agenda_page_shows_the_latest_revision_and_links_every_output(client, db
     assert "Panel added" in page.text and "First issue" in page.text
     for path in ("agenda.pdf", "agenda.ics", "agenda.json", "schedule.xml", "schedule.json"):
         assert f"/editions/{edition.slug}/{path}?rev=1&amp;lang=fr" in page.text
-    old = client.get(f"/editions/{edition.slug}/agenda?rev=0")
+    old = client.get(f"/editions/{edition.slug}/agenda?rev=0&lang=en")
     assert "Rev.0" in old.text and "superseded by Rev.1" in old.text
     assert "09:00" in old.text and "Panel</h3>" not in old.text
 
