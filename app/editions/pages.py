@@ -5,7 +5,10 @@ from fastapi.responses import HTMLResponse
 
 from app.auth.access import Access, CurrentAccount, allow, may
 from app.db import DbSessionDep
+from app.agenda import publishing as agenda_publishing
+from app.delegations import windows as registration_windows
 from app.editions import service as editions_service
+from app.editions.models import EditionStatus
 from app.editions.dependencies import VisibleEdition
 from app.history import service as history_service
 from app.outcomes import service as outcomes_service
@@ -32,6 +35,9 @@ def edition_page(
             "statements": outcomes_service.list_statements(
                 db_session, edition=edition, published_only=True
             ),
+            "agenda_revision": agenda_publishing.latest_revision(db_session, edition=edition),
+            "requests_open": edition.status == EditionStatus.registration_open
+            and registration_windows.settings_of(db_session, edition).requests_open,
         },
     )
 

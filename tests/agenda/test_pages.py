@@ -266,3 +266,13 @@ def test_the_api_documentation_lists_the_agenda_routes(client) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "/api/v1/editions/{slug}/agenda/items" in paths
     assert "/api/v1/editions/{slug}/agenda/revisions/{number}" in paths
+
+
+def test_edition_page_links_the_published_agenda(client, db_session) -> None:
+    edition = make_edition(db_session)
+    assert "agenda.pdf" not in client.get(f"/editions/{edition.slug}").text
+    make_agenda_item(db_session, edition, title_en="Opening")
+    publish(db_session, edition, "First issue")
+    page = client.get(f"/editions/{edition.slug}?lang=en").text
+    assert f'href="/editions/{edition.slug}/agenda"' in page and "Rev.0" in page
+    assert f'href="/editions/{edition.slug}/agenda.ics"' in page

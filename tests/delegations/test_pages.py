@@ -336,3 +336,13 @@ def test_delegations_table_and_list_queries_do_not_grow_with_delegations(
             )
         counts.append((table.count, printed.count))
     assert counts[0] == counts[1]
+
+
+def test_edition_page_invites_requests_only_while_they_are_open(client, db_session) -> None:
+    from tests.factories import make_edition, open_registration
+
+    edition = make_edition(db_session)
+    link = f'href="/editions/{edition.slug}/participate"'
+    assert link not in client.get(f"/editions/{edition.slug}").text
+    open_registration(db_session, edition, requests_open=True)
+    assert link in client.get(f"/editions/{edition.slug}").text
