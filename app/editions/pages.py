@@ -3,13 +3,13 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from app.agenda import publishing as agenda_publishing
 from app.auth.access import Access, CurrentAccount, allow, may
 from app.db import DbSessionDep
-from app.agenda import publishing as agenda_publishing
 from app.delegations import windows as registration_windows
 from app.editions import service as editions_service
-from app.editions.models import EditionStatus
 from app.editions.dependencies import VisibleEdition
+from app.editions.models import EditionStatus
 from app.history import service as history_service
 from app.outcomes import service as outcomes_service
 from app.web.templating import render
