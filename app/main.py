@@ -1,6 +1,8 @@
 """The application factory: routers, static files, error handlers and middleware."""
 
-from collections.abc import Callable
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -29,6 +31,7 @@ PUBLIC_CACHE_PREFIXES = (
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Marrakech Platform",
         summary="Editions, delegations, agendas and outcomes of the Marrakech Platform "
         "of heads of counter-terrorism and security agencies in Africa.",
@@ -50,6 +53,18 @@ def create_app() -> FastAPI:
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(RequestLogMiddleware)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """Load WeasyPrint (about a second) in the background at start, so that the first PDF a
+    reader asks for is not the one that pays for it."""
+    threading.Thread(target=_preload_pdf_engine, name="preload-weasyprint", daemon=True).start()
+    yield
+
+
+def _preload_pdf_engine() -> None:
+    import weasyprint  # noqa: F401
 
 
 def _include_routers(app: FastAPI) -> None:

@@ -100,7 +100,11 @@ def main() -> None:
         with served("bare_app:app", env={"PYTHONPATH": str(ROOT / "bench")}) as base:
             bare = run_load(base, get("/"), concurrency=args.concurrency, seconds=args.seconds)
         report("bare FastAPI endpoint", bare, None)
-        env = {"DATABASE_URL": url, "MARRAKECH_ENVIRONMENT": "development"}
+        env = {
+            "DATABASE_URL": url,
+            "MARRAKECH_ENVIRONMENT": "development",
+            "MARRAKECH_LOG_LEVEL": "WARNING",
+        }
         with served("app.asgi:app", env=env) as base:
             for label, path in (
                 ("statement page", page),

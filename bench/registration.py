@@ -130,6 +130,7 @@ def main() -> None:
         env = {
             "DATABASE_URL": url,
             "MARRAKECH_ENVIRONMENT": "development",
+            "MARRAKECH_LOG_LEVEL": "WARNING",
             "MARRAKECH_VAR_DIR": folder,
         }
         with served("app.asgi:app", env=env) as base_url:
