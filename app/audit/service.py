@@ -26,7 +26,11 @@ COMMAND_LINE = Actor("cli", None, "command line")
 
 def snapshot(obj: Any, fields: list[str] | None = None) -> dict[str, Any]:
     """A JSON-safe copy of a model's columns, for the before/after of an entry."""
-    data = obj.model_dump() if fields is None else {name: getattr(obj, name) for name in fields}
+    data = (
+        obj.model_dump(warnings=False)
+        if fields is None
+        else {name: getattr(obj, name) for name in fields}
+    )
     return {key: _jsonable(value) for key, value in data.items()}
 
 
