@@ -221,10 +221,17 @@ def pdf_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def make_registered_edition(db_session: Session, *, marker: str = "Zebulon", **edition_fields):  # noqa: ANN201
+def make_registered_edition(
+    db_session: Session,
+    *,
+    marker: str = "Zebulon",
+    phone: str = "+254 700 000 111",
+    **edition_fields,
+):  # noqa: ANN201
     """An edition whose registration holds personal data everywhere: two delegations with
     focal-point contacts and a letter, participants (a head and a member), a join request
-    and queued invitations. Every personal value contains ``marker`` (lower-cased in emails)."""
+    and queued invitations. Every personal value contains ``marker`` (lower-cased in emails)
+    or ``phone``."""
     from app.delegations import participants, uploads
     from app.delegations.models import JoinRequest
     from app.delegations.schemas import DelegationDetailsIn, ParticipantIn
@@ -243,7 +250,7 @@ def make_registered_edition(db_session: Session, *, marker: str = "Zebulon", **e
             details_in=DelegationDetailsIn(
                 focal_point_name=f"{marker} Focal {code}",
                 focal_point_email=f"focal.{low}.{code.lower()}@gov.example",
-                focal_point_phone="+254 700 000 111",
+                focal_point_phone=phone,
             ),
             actor=SYSTEM,
         )
@@ -259,7 +266,7 @@ def make_registered_edition(db_session: Session, *, marker: str = "Zebulon", **e
                 agency=f"{marker} Agency",
                 role=role_language[0],
                 email=f"{low}.{code.lower()}@agency.example",
-                phone="+221 77 000 00 00",
+                phone=phone.replace("700", "77"),
                 interpretation_language=role_language[1],
                 arrival_date=edition.start_date,
                 departure_date=edition.end_date,

@@ -132,6 +132,7 @@ def _admin_page(
             "country": countries.get(edition.country_id or 0),
             "transitions": lifecycle.available_transitions(edition),
             "can_write": may(account, Access.organiser),  # type: ignore[arg-type]
+            "can_purge": may(account, Access.admin),  # type: ignore[arg-type]
             "moved": moved,
             "refusal": refusal,
             "statements": outcomes_service.list_statements(db_session, edition=edition),
