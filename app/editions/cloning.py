@@ -55,11 +55,17 @@ def _check_agenda_fits(items: list[AgendaItem], source: Edition, edition_in: Edi
     """Refuse new dates shorter than the agenda: no item is silently lost."""
     if not items:
         return
+    if source.start_date is None:
+        raise InvalidInput(
+            N_("The edition to start from has an agenda but no start date; set it first."),
+            field="clone_from",
+        )
     if edition_in.start_date is None or edition_in.end_date is None:
         raise InvalidInput(
             N_("Give the start and end dates: the agenda is moved to them."), field="start_date"
         )
-    assert source.start_date is not None
+    if edition_in.end_date < edition_in.start_date:
+        return  # the edition's own check says the dates are out of order
     last_day = max(
         (_local_day_and_time(item.ends_at - timedelta(microseconds=1), source.time_zone)[0])
         for item in items

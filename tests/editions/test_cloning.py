@@ -220,3 +220,28 @@ def test_the_new_edition_page_shows_why_a_clone_is_refused(client, db_session) -
     assert (
         db_session.exec(text("SELECT count(*) FROM edition WHERE city_en = 'Dakhla'")).one()[0] == 0
     )
+
+
+def test_cloning_an_agenda_without_new_dates_asks_for_them(client, db_session) -> None:
+    source = _source_with_everything(db_session)
+    response = _clone(client, db_session, source, start_date=None, end_date=None)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "start_date"]
+    reversed_dates = _clone(client, db_session, source, end_date="2028-05-01")
+    assert reversed_dates.status_code == 422
+    assert "must not be before" in reversed_dates.json()["detail"][0]["msg"]
+
+
+def test_cloning_an_edition_without_an_agenda_or_registration_makes_a_plain_draft(
+    client, db_session
+) -> None:
+    source = make_edition(db_session, start_date=None, end_date=None)
+    response = _clone(client, db_session, source)
+    assert response.status_code == 201, response.text
+    clone = db_session.exec(select(Edition).where(Edition.slug == "2028-dakhla")).one()
+    assert (
+        db_session.exec(
+            select(RegistrationSettings).where(RegistrationSettings.edition_id == clone.id)
+        ).all()
+        == []
+    )
