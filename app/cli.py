@@ -170,6 +170,50 @@ def demo_agenda(slug: str) -> None:
     typer.echo(f"published a demo agenda of 40 items for {slug} as Rev.0")
 
 
+@app.command("purge-personal-data")
+def purge_personal_data(
+    edition: Annotated[str, typer.Argument(help="The edition's slug")],
+    force: Annotated[
+        bool, typer.Option(help="Purge before the end of the retention period")
+    ] = False,
+    reason: Annotated[str, typer.Option(help="Why the purge is forced (recorded)")] = "",
+) -> None:
+    """Erase EDITION's personal data once its retention period is over (keeping the counts)."""
+    from app.editions import service as editions_service
+    from app.retention import service as retention_service
+    from app.timestamps import utcnow
+
+    with Session(get_engine(), expire_on_commit=False) as db_session:
+        try:
+            found = editions_service.get_edition(db_session, edition, include_drafts=True)
+            report = retention_service.purge_personal_data(
+                db_session,
+                edition=found,
+                actor=COMMAND_LINE,
+                force_reason=reason if force else None,
+                now=utcnow(),
+            )
+            counts = retention_service.aggregate_counts(db_session, edition=found)
+        except DomainError as error:
+            _fail(str(error))
+            return
+    typer.echo(
+        f"erased {report.participants} participants, {report.delegations} delegations' "
+        f"contacts, {report.join_requests} join requests, {report.uploads} uploads, "
+        f"{report.outbox_messages} messages; scrubbed {report.audit_entries} audit entries"
+    )
+    typer.echo(
+        f"participants by role: {retention_service.counts_text(counts.participants_by_role)}"
+    )
+    typer.echo(
+        f"participants by status: {retention_service.counts_text(counts.participants_by_status)}"
+    )
+    typer.echo(
+        "participants by language: "
+        + retention_service.counts_text(counts.participants_by_language)
+    )
+
+
 @app.command("export")
 def export_database(
     file: Annotated[Path, typer.Argument(help="Where to write the JSON archive")],

@@ -88,6 +88,7 @@ def _include_routers(app: FastAPI) -> None:
     from app.outcomes import admin_pages as outcomes_admin_pages
     from app.outcomes import api as outcomes_api
     from app.outcomes import pages as outcomes_pages
+    from app.retention import pages as retention_pages
 
     for router in (
         health_router,
@@ -99,6 +100,7 @@ def _include_routers(app: FastAPI) -> None:
         auth_pages.router,
         editions_admin_pages.router,
         outcomes_admin_pages.router,
+        retention_pages.router,
         audit_pages.router,
         editions_api.router,
         delegations_api.router,

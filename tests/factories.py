@@ -4,7 +4,7 @@ import itertools
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.agenda import publishing
 from app.agenda import service as agenda_service
@@ -14,6 +14,7 @@ from app.audit.service import SYSTEM
 from app.auth import service as auth_service
 from app.auth.models import Account, Role
 from app.editions.models import Edition, EditionKind, EditionStatus
+from app.entities.models import Entity
 from app.outcomes.models import OutcomeStatement
 
 _counter = itertools.count(1)
@@ -206,3 +207,90 @@ def make_statement(
             db_session, edition=edition, statement=statement, actor=SYSTEM
         )
     return statement
+
+
+def pdf_bytes() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def make_registered_edition(
+    db_session: Session,
+    *,
+    marker: str = "Zebulon",
+    phone: str = "+254 700 000 111",
+    **edition_fields,
+):  # noqa: ANN201
+    """An edition whose registration holds personal data everywhere: two delegations with
+    focal-point contacts and a letter, participants (a head and a member), a join request
+    and queued invitations. Every personal value contains ``marker`` (lower-cased in emails)
+    or ``phone``."""
+    from app.delegations import participants, uploads
+    from app.delegations.models import JoinRequest
+    from app.delegations.schemas import DelegationDetailsIn, ParticipantIn
+
+    edition = make_edition(db_session, **edition_fields)
+    open_registration(db_session, edition)
+    low = marker.lower()
+    for code, role_language in (("KEN", ("head", "fr")), ("SEN", ("member", "ar"))):
+        delegation, _token = make_delegation(
+            db_session, edition, code=code, email=f"focal.{low}.{code.lower()}@gov.example"
+        )
+        participants.update_details(
+            db_session,
+            edition=edition,
+            delegation=delegation,
+            details_in=DelegationDetailsIn(
+                focal_point_name=f"{marker} Focal {code}",
+                focal_point_email=f"focal.{low}.{code.lower()}@gov.example",
+                focal_point_phone=phone,
+            ),
+            actor=SYSTEM,
+        )
+        participants.save_participant(
+            db_session,
+            edition=edition,
+            delegation=delegation,
+            participant_in=ParticipantIn(
+                honorific="Dr.",
+                given_name=f"{marker}a{code}",
+                family_name=f"{marker}ov{code}",
+                function="Director general",
+                agency=f"{marker} Agency",
+                role=role_language[0],
+                email=f"{low}.{code.lower()}@agency.example",
+                phone=phone.replace("700", "77"),
+                interpretation_language=role_language[1],
+                arrival_date=edition.start_date,
+                departure_date=edition.end_date,
+            ),
+            actor=SYSTEM,
+        )
+        uploads.store_letter(
+            db_session,
+            edition=edition,
+            delegation=delegation,
+            content=pdf_bytes(),
+            filename=f"{marker}-letter.pdf",
+            actor=SYSTEM,
+        )
+    entity = db_session.exec(select(Entity).where(Entity.code == "GHA")).one()
+    db_session.add(
+        JoinRequest(
+            edition_id=edition.id or 0,
+            entity_id=entity.id or 0,
+            contact_name=f"{marker} Requester",
+            contact_email=f"{low}.request@gha.example",
+            message=f"Please invite us, {marker}",
+            client_key="a" * 64,
+        )
+    )
+    db_session.commit()
+    return edition

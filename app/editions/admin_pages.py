@@ -1,13 +1,15 @@
 """Organiser pages of an edition: create one from scratch, edit it, move it through its
 lifecycle."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth.access import Access, CurrentAccount, allow, may
 from app.auth.service import actor_for
 from app.db import DbSessionDep
-from app.editions import lifecycle
+from app.editions import cloning, lifecycle
 from app.editions import service as editions_service
 from app.editions.dependencies import AnyEdition
 from app.editions.models import Edition, EditionKind, EditionStatus
@@ -22,13 +24,20 @@ from app.web.templating import error_message, render
 router = APIRouter(prefix="/admin/editions", include_in_schema=False)
 
 CREATE_FIELDS = (
-    "kind", "number", "slug", "title_en", "title_fr", "title_ar", "city_en", "city_fr",
-    "city_ar", "country_code", "venue", "start_date", "end_date", "time_zone",
+    "clone_from", "kind", "number", "slug", "title_en", "title_fr", "title_ar", "city_en",
+    "city_fr", "city_ar", "country_code", "venue", "start_date", "end_date", "time_zone",
 )  # fmt: skip
 EDIT_FIELDS = (
     "title_en", "title_fr", "title_ar", "city_en", "city_fr", "city_ar", "country_code",
     "venue", "start_date", "end_date", "time_zone", "summary_en", "summary_fr", "summary_ar",
 )  # fmt: skip
+
+
+SlugQuery = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
+
+
+def _without(values: dict[str, str], name: str) -> dict[str, str]:
+    return {key: value for key, value in values.items() if key != name}
 
 
 def _form_page(
@@ -51,15 +60,21 @@ def _form_page(
             "edition": edition,
             "countries": countries,
             "kinds": list(EditionKind),
+            "sources": editions_service.list_editions(db_session, include_drafts=True)
+            if edition is None
+            else [],
         },
         status_code=status_code,
     )
 
 
 @router.get("/new", name="edition_new", dependencies=[allow(Access.organiser)])
-def new_edition_form(request: Request, db_session: DbSessionDep) -> HTMLResponse:
-    """The form of a new edition, with the next session number proposed."""
-    values = editions_service.new_edition_defaults(db_session)
+def new_edition_form(
+    request: Request, db_session: DbSessionDep, clone_from: SlugQuery = None
+) -> HTMLResponse:
+    """The form of a new edition, with the next session number proposed; it may start from
+    an earlier edition (its agenda, registration settings and invited entities)."""
+    values = {**editions_service.new_edition_defaults(db_session), "clone_from": clone_from or ""}
     return _form_page(request, db_session, "editions/new.html", values, {})
 
 
@@ -69,11 +84,14 @@ async def create_edition(
 ) -> Response:
     """Create the draft edition, or show the form again with what to correct."""
     values = form_values(await request.form(), CREATE_FIELDS)
-    edition_in, errors = parse_form(request, EditionCreate, values)
+    edition_in, errors = parse_form(request, EditionCreate, _without(values, "clone_from"))
     if edition_in is not None:
         try:
-            edition = editions_service.create_edition(
-                db_session, edition_in=edition_in, actor=actor_for(account)
+            edition = cloning.create_or_clone_edition(
+                db_session,
+                clone_from=values["clone_from"],
+                edition_in=edition_in,
+                actor=actor_for(account),
             )
         except DomainError as error:
             errors = domain_errors(request, error)
@@ -114,6 +132,7 @@ def _admin_page(
             "country": countries.get(edition.country_id or 0),
             "transitions": lifecycle.available_transitions(edition),
             "can_write": may(account, Access.organiser),  # type: ignore[arg-type]
+            "can_purge": may(account, Access.admin),  # type: ignore[arg-type]
             "moved": moved,
             "refusal": refusal,
             "statements": outcomes_service.list_statements(db_session, edition=edition),

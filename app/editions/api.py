@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from app.auth.access import Access, CurrentAccount, allow
 from app.auth.service import actor_for
 from app.db import DbSessionDep
-from app.editions import lifecycle
+from app.editions import cloning, lifecycle
 from app.editions import service as editions_service
 from app.editions.dependencies import AnyEdition, VisibleEdition
 from app.editions.models import EditionKind, EditionStatus
@@ -85,6 +85,31 @@ def create_edition(
     return edition_read(
         request, edition, countries.get(edition.country_id or 0), _language(request)
     )
+
+
+@router.post(
+    "/{slug}/clone",
+    name="api_clone_edition",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[allow(Access.organiser)],
+    responses={422: {"description": "The new dates are shorter than the agenda copied."}},
+)
+def clone_edition(
+    request: Request,
+    response: Response,
+    edition: AnyEdition,
+    edition_in: EditionCreate,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+) -> EditionRead:
+    """Create a draft edition from this one: its agenda moved to the new dates, its
+    registration settings and invited entities; no participant, contact, upload or outcome."""
+    clone = cloning.clone_edition(
+        db_session, source=edition, edition_in=edition_in, actor=actor_for(account)
+    )
+    response.headers["Location"] = str(request.url_for("api_get_edition", slug=clone.slug))
+    countries = editions_service.countries_by_id(db_session, [clone])
+    return edition_read(request, clone, countries.get(clone.country_id or 0), _language(request))
 
 
 @router.patch("/{slug}", name="api_update_edition", dependencies=[allow(Access.organiser)])

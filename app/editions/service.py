@@ -140,6 +140,21 @@ def propose_slug(db_session: Session, *, year: int, city: str) -> str:
 
 def create_edition(db_session: Session, *, edition_in: EditionCreate, actor: Actor) -> Edition:
     """Create a draft edition (its slug proposed from the year and city when not given)."""
+    edition = add_draft_edition(db_session, edition_in=edition_in)
+    audit.record(
+        db_session,
+        actor=actor,
+        action="edition.create",
+        subject=edition,
+        edition_id=edition.id,
+        after=snapshot(edition),
+    )
+    db_session.commit()
+    return edition
+
+
+def add_draft_edition(db_session: Session, *, edition_in: EditionCreate) -> Edition:
+    """Check a new edition and add it as a draft to the unit of work (the caller commits)."""
     year = edition_in.start_date.year if edition_in.start_date else utcnow().year
     if edition_in.slug is None:
         edition_in = edition_in.model_copy(
@@ -167,15 +182,6 @@ def create_edition(db_session: Session, *, edition_in: EditionCreate, actor: Act
     )
     db_session.add(edition)
     db_session.flush()
-    audit.record(
-        db_session,
-        actor=actor,
-        action="edition.create",
-        subject=edition,
-        edition_id=edition.id,
-        after=snapshot(edition),
-    )
-    db_session.commit()
     return edition
 
 
