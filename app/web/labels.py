@@ -61,6 +61,11 @@ delegation_role = {
     "member": N_("Member"),
     "adviser": N_("Adviser"),
 }
+gender = {
+    "female": N_("Female"),
+    "male": N_("Male"),
+    "undisclosed": N_("Other or prefers not to say"),
+}
 interpretation_language = {
     "en": N_("English"),
     "fr": N_("French"),
