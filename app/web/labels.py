@@ -144,3 +144,23 @@ actor_type = {
     "cli": N_("Command line"),
     "system": N_("System"),
 }
+badge_entity_category = {
+    "state": N_("State delegation"),
+    "organisation": N_("Organisation"),
+}
+badge_role_category = {
+    "head": N_("Head of delegation"),
+    "delegate": N_("Delegate"),
+}
+statistics_dimension = {
+    "entity_type": N_("By entity type"),
+    "role": N_("By role in the delegation"),
+    "interpretation_language": N_("By interpretation language"),
+    "gender": N_("By gender, where given"),
+}
+statistics_value = {
+    "entity_type": entity_type,
+    "role": delegation_role,
+    "interpretation_language": interpretation_language,
+    "gender": {**gender, "": N_("Not given")},
+}
