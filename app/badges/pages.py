@@ -36,6 +36,33 @@ def badges_admin(
     )
 
 
+def _print_page(
+    request: Request,
+    edition: OrganiserEdition,
+    db_session: DbSessionDep,
+    delegation: int | None,
+    participant: int | None,
+) -> HTMLResponse:
+    rows = badges_service.list_badges(
+        db_session, edition=edition, delegation_id=delegation, participant_id=participant
+    )
+    return render(
+        request, "badges/print.html", {"edition": edition, "sheets": pdf.badge_sheets(rows)}
+    )
+
+
+@router.get("/badges/print", name="badges_print", dependencies=[allow(Access.organiser)])
+def badges_print(
+    request: Request,
+    edition: OrganiserEdition,
+    db_session: DbSessionDep,
+    delegation: RowFilter = None,
+    participant: RowFilter = None,
+) -> HTMLResponse:
+    """The badges as the PDF prints them, to check before printing."""
+    return _print_page(request, edition, db_session, delegation, participant)
+
+
 @router.get("/badges.pdf", name="badges_pdf", dependencies=[allow(Access.organiser)])
 def badges_pdf(
     request: Request,
@@ -45,12 +72,7 @@ def badges_pdf(
     participant: RowFilter = None,
 ) -> Response:
     """The badges of the accredited participants as an A4 PDF, eight to a page."""
-    rows = badges_service.list_badges(
-        db_session, edition=edition, delegation_id=delegation, participant_id=participant
-    )
-    page = render(
-        request, "badges/print.html", {"edition": edition, "sheets": pdf.badge_sheets(rows)}
-    )
+    page = _print_page(request, edition, db_session, delegation, participant)
     return Response(
         render_pdf(page.body.decode(), extra_css=pdf.BADGE_CSS),
         media_type="application/pdf",

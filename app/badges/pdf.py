@@ -24,7 +24,7 @@ main { padding: 0; margin: 0; }
 .badge-delegation { font-size: 10pt; padding: 1mm 3mm; margin-right: 30mm; }
 .badge-qr { position: absolute; right: 3mm; top: 14mm; width: 27mm; text-align: center; }
 .badge-qr img { width: 27mm; height: 27mm; }
-.badge-code { font-size: 5pt; font-family: monospace; word-break: break-all; }
+.badge-code { font-size: 6pt; }
 .badge-role { position: absolute; left: 0; right: 0; bottom: 0; }
 .category-state { background: #006233; }
 .category-organisation { background: #1d4f91; }

@@ -1,8 +1,8 @@
 """Badges and check-in: the signed code a badge carries, re-issuing a badge, and marking
 a participant as arrived exactly once.
 
-A code is the base32 of (participant id, badge serial) followed by an HMAC-SHA256 tag under
-a key derived from the app secret: it names no person, and it cannot be forged or altered.
+A code is the base32 of an HMAC-SHA256 tag (under a key derived from the app secret) and the
+masked (participant id, badge serial): it names no one, and cannot be forged or altered.
 Re-issuing a badge raises the serial, so every code printed before reads as revoked."""
 
 import base64
@@ -55,11 +55,20 @@ def _key() -> bytes:
     return hmac.new(get_settings().secret_key.encode(), b"badge-code", hashlib.sha256).digest()
 
 
+def _mask(key: bytes, tag: bytes) -> bytes:
+    return hmac.new(key, b"mask" + tag, hashlib.sha256).digest()[: PAYLOAD.size]
+
+
 def badge_code(participant: Participant) -> str:
-    """The signed code printed on a participant's current badge (in its QR code)."""
+    """The signed code printed on a participant's current badge (in its QR code).
+
+    The tag comes first and the payload is masked with a key stream drawn from it (a
+    synthetic-IV construction), so even the row id cannot be read from a code."""
+    key = _key()
     payload = PAYLOAD.pack(participant.id or 0, participant.badge_serial % 65536)
-    tag = hmac.new(_key(), payload, hashlib.sha256).digest()[:TAG_BYTES]
-    return base64.b32encode(payload + tag).decode().rstrip("=")
+    tag = hmac.new(key, payload, hashlib.sha256).digest()[:TAG_BYTES]
+    masked = bytes(a ^ b for a, b in zip(payload, _mask(key, tag), strict=True))
+    return base64.b32encode(tag + masked).decode().rstrip("=")
 
 
 def read_code(code: str) -> tuple[int, int] | None:
@@ -71,11 +80,18 @@ def read_code(code: str) -> tuple[int, int] | None:
         raw = base64.b32decode(cleaned + "======")
     except ValueError:
         return None
-    payload, tag = raw[: PAYLOAD.size], raw[PAYLOAD.size :]
-    expected = hmac.new(_key(), payload, hashlib.sha256).digest()[:TAG_BYTES]
+    key = _key()
+    tag, masked = raw[:TAG_BYTES], raw[TAG_BYTES:]
+    payload = bytes(a ^ b for a, b in zip(masked, _mask(key, tag), strict=True))
+    expected = hmac.new(key, payload, hashlib.sha256).digest()[:TAG_BYTES]
     if not hmac.compare_digest(tag, expected):
         return None
     return PAYLOAD.unpack(payload)
+
+
+def printed_code(code: str) -> str:
+    """The code in groups of five letters, to type it when the QR code cannot be read."""
+    return " ".join(code[start : start + 5] for start in range(0, len(code), 5))
 
 
 @dataclass
@@ -86,6 +102,7 @@ class BadgeRow:
     delegation: Delegation
     entity: Entity
     code: str
+    printed_code: str
     name: str
     name_direction: str  # "rtl" for a name written in Arabic script
     entity_category: str  # "state" or "organisation"
@@ -105,6 +122,7 @@ def _direction(text: str) -> str:
 
 
 def _badge_row(participant: Participant, delegation: Delegation, entity: Entity) -> BadgeRow:
+    code = badge_code(participant)
     name = " ".join(
         part
         for part in (participant.honorific, participant.given_name, participant.family_name)
@@ -114,7 +132,8 @@ def _badge_row(participant: Participant, delegation: Delegation, entity: Entity)
         participant=participant,
         delegation=delegation,
         entity=entity,
-        code=badge_code(participant),
+        code=code,
+        printed_code=printed_code(code),
         name=name,
         name_direction=_direction(f"{participant.given_name}{participant.family_name}"),
         entity_category="state" if entity_group(entity) < 2 else "organisation",
