@@ -13,6 +13,7 @@ from app.editions.models import Edition
 from app.entities.models import Entity
 
 COUNTED_DELEGATIONS = (DelegationStatus.submitted, DelegationStatus.confirmed)
+WITHDRAWN_DELEGATIONS = (DelegationStatus.declined, DelegationStatus.withdrawn)
 NOT_GIVEN = ""
 
 
@@ -109,7 +110,9 @@ class RegistrationTotals:
 def registration_totals(
     db_session: Session, editions: Sequence[Edition]
 ) -> dict[int, RegistrationTotals]:
-    """Totals of the editions that have registrations (any delegation), in two queries."""
+    """Totals of the editions that have registrations (any delegation), in two queries:
+    accredited participants of delegations still taking part, and delegations submitted or
+    confirmed."""
     ids = [edition.id for edition in editions if edition.id is not None]
     if not ids:
         return {}
@@ -125,16 +128,16 @@ def registration_totals(
     ):
         if total:
             totals[edition_id] = RegistrationTotals(delegations=counted)
-    if totals:
-        for edition_id, count in db_session.exec(
-            select(Participant.edition_id, func.count())
-            .join(Delegation, col(Delegation.id) == Participant.delegation_id)
-            .where(
-                col(Participant.edition_id).in_(list(totals)),
-                Participant.status == ParticipantStatus.accredited,
-                col(Delegation.status).in_(COUNTED_DELEGATIONS),
-            )
-            .group_by(col(Participant.edition_id))
-        ):
+    for edition_id, count in db_session.exec(
+        select(Participant.edition_id, func.count())
+        .join(Delegation, col(Delegation.id) == Participant.delegation_id)
+        .where(
+            col(Participant.edition_id).in_(ids),
+            Participant.status == ParticipantStatus.accredited,
+            col(Delegation.status).not_in(WITHDRAWN_DELEGATIONS),
+        )
+        .group_by(col(Participant.edition_id))
+    ):
+        if edition_id in totals:
             totals[edition_id].accredited_participants = count
     return totals
