@@ -11,12 +11,12 @@ BADGES_PER_PAGE = 8  # 2 columns x 4 rows
 BADGE_CSS = """
 @page { size: A4; margin: 8mm 10mm; }
 .site-header, .site-footer, .skip-link, .no-print { display: none; }
-main { padding: 0; margin: 0; }
-.sheet { break-after: page; }
+html, body, main { padding: 0; margin: 0; }
+.sheet { display: flow-root; break-after: page; }
 .sheet:last-child { break-after: auto; }
-.badge-card { display: inline-block; box-sizing: border-box; width: 94mm; height: 69mm;
-  margin: 0; border: 0.3mm dashed #999; vertical-align: top; position: relative;
-  overflow: hidden; }
+.badge-card { float: left; box-sizing: border-box; width: 94mm; height: 68mm;
+  margin: 0; border: 0.3mm dashed #999; position: relative; overflow: hidden;
+  break-inside: avoid; }
 .badge-band { color: #fff; font-weight: 700; font-size: 8.5pt; padding: 1.5mm 3mm; }
 .badge-edition { font-size: 7pt; color: #333; padding: 1mm 3mm 0; }
 .badge-name { font-size: 15pt; font-weight: 700; padding: 2mm 3mm 0; margin-right: 30mm;

@@ -192,10 +192,16 @@ def reissue_badge(
     if participant.status != ParticipantStatus.accredited:
         raise Conflict(N_("Only an accredited participant has a badge."))
     before = snapshot(participant, ["badge_serial", "badge_revoked_at"])
-    participant.badge_serial += 1
-    participant.badge_revoked_at = utcnow()
-    participant.updated_at = utcnow()
-    db_session.add(participant)
+    now = utcnow()
+    db_session.exec(  # type: ignore[call-overload]
+        update(Participant)  # raised in the database: two re-issues at once give two serials
+        .where(col(Participant.id) == participant.id)
+        .values(
+            badge_serial=col(Participant.badge_serial) + 1, badge_revoked_at=now, updated_at=now
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db_session.refresh(participant)
     audit.record(
         db_session,
         actor=actor,

@@ -172,3 +172,20 @@ def test_the_edition_page_links_badges_check_in_and_statistics(client, db_sessio
     page = client.get(f"/admin/editions/{edition.slug}")
     for path in ("badges", "check-in", "statistics"):
         assert f'href="/admin/editions/{edition.slug}/{path}"' in page.text
+
+
+def test_eight_badges_fill_an_a4_page(client, db_session, edition) -> None:  # noqa: ANN001
+    sign_in(client, db_session)
+    for code in ("KEN", "GHA"):
+        delegation, _ = make_delegation(db_session, edition, code=code)
+        for index in range(5 if code == "KEN" else 4):
+            make_participant(
+                db_session, edition, delegation, role="head" if index == 0 else "member"
+            )
+    response = client.get(f"/admin/editions/{edition.slug}/badges.pdf")
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 2
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    first_page = "".join(reader.pages[0].extract_text().split())
+    assert first_page.count("Testedition") == 8
