@@ -73,6 +73,8 @@ def _include_routers(app: FastAPI) -> None:
     from app.agenda import pages as agenda_pages
     from app.audit import pages as audit_pages
     from app.auth import pages as auth_pages
+    from app.badges import api as badges_api
+    from app.badges import pages as badges_pages
     from app.delegations import api as delegations_api
     from app.delegations import list_pages as delegations_list_pages
     from app.delegations import pages as delegations_pages
@@ -89,6 +91,7 @@ def _include_routers(app: FastAPI) -> None:
     from app.outcomes import api as outcomes_api
     from app.outcomes import pages as outcomes_pages
     from app.retention import pages as retention_pages
+    from app.statistics import pages as statistics_pages
 
     for router in (
         health_router,
@@ -112,6 +115,9 @@ def _include_routers(app: FastAPI) -> None:
         entities_api.router,
         history_api.router,
         agenda_api.router,
+        badges_pages.router,
+        badges_api.router,
+        statistics_pages.router,
     ):
         app.include_router(router)
 

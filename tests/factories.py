@@ -294,3 +294,37 @@ def make_registered_edition(
     )
     db_session.commit()
     return edition
+
+
+def make_participant(
+    db_session: Session,
+    edition: Edition,
+    delegation,  # noqa: ANN001
+    *,
+    status: str = "accredited",
+    **data: object,
+):  # noqa: ANN201
+    """A participant of a delegation, through the service, then accredited or rejected."""
+    from app.delegations import review
+    from app.delegations.models import ParticipantStatus
+    from app.delegations.participants import save_participant
+    from app.delegations.schemas import ParticipantIn
+
+    participant = save_participant(
+        db_session,
+        edition=edition,
+        delegation=delegation,
+        participant_in=ParticipantIn(**participant_data(**data)),
+        actor=SYSTEM,
+    )
+    if status != "pending":
+        review.review_participants(
+            db_session,
+            edition=edition,
+            participant_ids=[participant.id],
+            status=ParticipantStatus(status),
+            reason="Not a member of the agency" if status == "rejected" else None,
+            actor=SYSTEM,
+        )
+        db_session.refresh(participant)
+    return participant

@@ -34,6 +34,8 @@ def _parse(model: type[ParticipantIn] | type[DelegationDetailsIn], values: dict[
                 message = N_("Enter a date as YYYY-MM-DD.")
             elif field == "role":
                 message = N_("Choose a role from the list.")
+            elif field == "gender":
+                message = N_("Choose a gender from the list, or leave it blank.")
             else:
                 message = N_("Enter at most {count} characters.")
             errors.append(InvalidInput(message, field=field, count=2000))
@@ -95,6 +97,7 @@ def form_options(translate: Any) -> dict[str, list[tuple[str, str]]]:
     return {
         "honorific_options": [(h, h) for h in HONORIFICS],
         "role_options": [(k, translate(v)) for k, v in labels.delegation_role.items()],
+        "gender_options": [(k, translate(v)) for k, v in labels.gender.items()],
         "interpretation_options": [
             (k, translate(v)) for k, v in labels.interpretation_language.items()
         ],

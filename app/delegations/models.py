@@ -32,6 +32,14 @@ class DelegationRole(StrEnum):
     adviser = "adviser"
 
 
+class Gender(StrEnum):
+    """Optional, for the edition's statistics only; never printed on a badge or a list."""
+
+    female = "female"
+    male = "male"
+    undisclosed = "undisclosed"
+
+
 class JoinRequestStatus(StrEnum):
     pending = "pending"
     approved = "approved"
@@ -123,6 +131,12 @@ class Participant(SQLModel, table=True):
         default=ParticipantStatus.pending, sa_type=String(20), index=True
     )
     rejection_reason: str | None = Field(default=None, max_length=500)
+    gender: Gender | None = Field(default=None, sa_type=String(20))
+    # The badge: its code carries (id, serial); re-issuing raises the serial, so every code
+    # printed before is revoked. checked_in_at is set once, by a conditional update.
+    badge_serial: int = Field(default=1, sa_column_kwargs={"server_default": text("1")})
+    badge_revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

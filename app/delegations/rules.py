@@ -73,6 +73,7 @@ def validate_participant(participant_in: ParticipantIn, edition: Edition) -> dic
         )
     values["interpretation_language"] = language
     values["role"] = participant_in.role
+    values["gender"] = participant_in.gender
     arrival, departure = participant_in.arrival_date, participant_in.departure_date
     if edition.start_date and edition.end_date:
         earliest, latest = edition.start_date - DATE_MARGIN, edition.end_date + DATE_MARGIN

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.delegations.models import DelegationRole, DelegationStatus, ParticipantStatus
+from app.delegations.models import DelegationRole, DelegationStatus, Gender, ParticipantStatus
 from app.entities.models import EntityType
 
 Loose = Annotated[str, StringConstraints(max_length=2000)]
@@ -71,6 +71,7 @@ class ParticipantIn(BaseModel):
     email: Loose = ""
     phone: Loose | None = None
     interpretation_language: Loose = "en"
+    gender: Gender | None = None  # optional, for statistics only
     arrival_date: date | None = None
     departure_date: date | None = None
     dietary_needs: Loose | None = None
@@ -91,6 +92,7 @@ class ParticipantRead(BaseModel):
     email: str
     phone: str | None
     interpretation_language: str
+    gender: Gender | None
     arrival_date: date | None
     departure_date: date | None
     dietary_needs: str | None

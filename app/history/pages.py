@@ -8,6 +8,7 @@ from app.db import DbSessionDep
 from app.editions import service as editions_service
 from app.editions.models import EditionStatus
 from app.history import service as history_service
+from app.statistics import service as statistics_service
 from app.web.params import RowId
 from app.web.templating import render
 
@@ -34,7 +35,9 @@ def home(request: Request, db_session: DbSessionDep) -> HTMLResponse:
             "editions": editions,
             "records": records,
             "countries": countries,
-            "chart": history_service.participation_chart(editions, records),
+            "chart": history_service.participation_chart(
+                editions, records, statistics_service.registration_totals(db_session, editions)
+            ),
             "next_edition": upcoming[0] if upcoming else None,
         },
     )

@@ -5,8 +5,9 @@ same number of queries whatever the number of editions.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -173,6 +174,7 @@ class ChartBar:
     x: float
     y: float
     height: float
+    from_registrations: bool = False
 
 
 @dataclass
@@ -202,19 +204,36 @@ CHART_METRICS = (
 )
 
 
+@dataclass
+class CountedFigure:
+    """A figure counted from an edition's registrations rather than reported by a source."""
+
+    value: int
+    qualifier: str = "exact"
+
+
 def participation_chart(
-    editions: Sequence[Edition], records: dict[int, EditionRecord]
+    editions: Sequence[Edition],
+    records: dict[int, EditionRecord],
+    registrations: Mapping[int, Any] | None = None,
 ) -> ParticipationChart:
-    """Bars per edition for each reported figure; the largest reading of each metric."""
+    """Bars per edition: for an edition with registrations, the accredited participants and
+    the submitted or confirmed delegations counted from them; otherwise the largest reading
+    of each reported figure."""
     width, height, top, bottom, left = 640, 280, 20, 50, 40
     plot_height = height - top - bottom
-    values: dict[int, dict[FigureMetric, ReportedFigure]] = {}
+    registrations = registrations or {}
+    values: dict[int, dict[FigureMetric, ReportedFigure | CountedFigure]] = {}
     for edition in editions:
-        best: dict[FigureMetric, ReportedFigure] = {}
+        best: dict[FigureMetric, ReportedFigure | CountedFigure] = {}
         for figure in records.get(edition.id or 0, EditionRecord()).figures:
             metric = FigureMetric(figure.metric)
             if metric not in best or figure.value > best[metric].value:
                 best[metric] = figure
+        counted = registrations.get(edition.id or 0)
+        if counted is not None:
+            best[FigureMetric.participants] = CountedFigure(counted.accredited_participants)
+            best[FigureMetric.delegations] = CountedFigure(counted.delegations)
         values[edition.id or 0] = best
     peak = max((fig.value for best in values.values() for fig in best.values()), default=0)
     scale_max = max(10, -(-peak // 20) * 20)
@@ -237,6 +256,7 @@ def participation_chart(
                     x=start_x + position * bar_width,
                     y=top + plot_height - bar_height,
                     height=bar_height,
+                    from_registrations=isinstance(figure, CountedFigure),
                 )
             )
         columns.append(ChartColumn(edition, left + index * column_width + column_width / 2, bars))

@@ -61,6 +61,11 @@ delegation_role = {
     "member": N_("Member"),
     "adviser": N_("Adviser"),
 }
+gender = {
+    "female": N_("Female"),
+    "male": N_("Male"),
+    "undisclosed": N_("Other or prefers not to say"),
+}
 interpretation_language = {
     "en": N_("English"),
     "fr": N_("French"),
@@ -138,4 +143,24 @@ actor_type = {
     "focal_point": N_("Focal point"),
     "cli": N_("Command line"),
     "system": N_("System"),
+}
+badge_entity_category = {
+    "state": N_("State delegation"),
+    "organisation": N_("Organisation"),
+}
+badge_role_category = {
+    "head": N_("Head of delegation"),
+    "delegate": N_("Delegate"),
+}
+statistics_dimension = {
+    "entity_type": N_("By entity type"),
+    "role": N_("By role in the delegation"),
+    "interpretation_language": N_("By interpretation language"),
+    "gender": N_("By gender, where given"),
+}
+statistics_value = {
+    "entity_type": entity_type,
+    "role": delegation_role,
+    "interpretation_language": interpretation_language,
+    "gender": {**gender, "": N_("Not given")},
 }

@@ -287,3 +287,16 @@ def test_a_focal_points_correction_of_an_accredited_person_goes_back_to_review(
         participant_id=stored.id,
     )
     assert db_session.get(Participant, stored.id).status == "pending"
+
+
+def test_the_api_takes_and_returns_an_optional_gender(client, db_session) -> None:  # noqa: ANN001
+    edition = make_edition(db_session)
+    open_registration(db_session, edition)
+    _, token = make_delegation(db_session, edition)
+    url = f"/api/v1/register/{token}/participants"
+    created = client.post(url, json=participant_data(role="head", gender="undisclosed"))
+    assert created.status_code == 201 and created.json()["gender"] == "undisclosed"
+    without = client.post(url, json=participant_data())
+    assert without.status_code == 201 and without.json()["gender"] is None
+    wrong = client.post(url, json=participant_data(gender="robot"))
+    assert wrong.status_code == 422

@@ -228,3 +228,22 @@ def test_a_letter_over_5_mb_is_refused_with_its_message(
     )
     assert response.status_code == 422 and "at most 5 MB" in response.text
     assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())
+
+
+def test_the_form_takes_an_optional_gender(client, db_session) -> None:  # noqa: ANN001
+    _, _, delegation, token = _setup(db_session)
+    page = client.get(f"/register/{token}")
+    assert 'name="gender"' in page.text and "Other or prefers not to say" in page.text
+    given = _post(client, token, "/participants", participant_data(role="head", gender="female"))
+    assert given.status_code == 303
+    blank = _post(client, token, "/participants", participant_data(given_name="Blank", gender=""))
+    assert blank.status_code == 303
+    wrong = _post(client, token, "/participants", participant_data(gender="robot"))
+    assert wrong.status_code == 422
+    assert "Choose a gender from the list, or leave it blank." in wrong.text
+    stored = db_session.exec(
+        select(Participant.given_name, Participant.gender).where(
+            Participant.delegation_id == delegation.id
+        )
+    ).all()
+    assert sorted((g or "") for _, g in stored) == ["", "female"]
