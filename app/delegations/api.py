@@ -17,11 +17,13 @@ from app.delegations.dependencies import (
 )
 from app.delegations.models import DelegationStatus, ParticipantStatus
 from app.delegations.participants import focal_point_actor
-from app.delegations.presenters import delegation_read
+from app.delegations.presenters import delegation_read, join_request_read
 from app.delegations.schemas import (
     DelegationRead,
     DelegationUpdate,
     InvitationIn,
+    JoinDecisionIn,
+    JoinRequestRead,
     ParticipantIn,
     ParticipantRead,
     RegistrationSettingsIn,
@@ -30,6 +32,7 @@ from app.delegations.schemas import (
 )
 from app.entities.models import EntityType
 from app.mail import service as mail_service
+from app.web.params import RowId
 
 router = APIRouter(prefix="/api/v1", tags=["registration"])
 ORGANISER = "/editions/{slug}"
@@ -330,6 +333,44 @@ def review_participants(
     if review_in.status == ParticipantStatus.accredited:
         background.add_task(mail_service.deliver_queued, db_session)
     return [ParticipantRead.model_validate(p) for p in reviewed]
+
+
+@router.get(
+    ORGANISER + "/requests", name="api_list_join_requests", dependencies=[allow(Access.viewer)]
+)
+def list_join_requests(
+    edition: OrganiserEdition, db_session: DbSessionDep
+) -> list[JoinRequestRead]:
+    """Requests to take part from uninvited entities, pending first."""
+    return [
+        join_request_read(request, entity)
+        for request, entity in invitations.list_join_requests(db_session, edition=edition)
+    ]
+
+
+@router.post(
+    ORGANISER + "/requests/{request_id}",
+    name="api_decide_join_request",
+    dependencies=[allow(Access.organiser)],
+)
+def decide_join_request(
+    edition: OrganiserEdition,
+    request_id: RowId,
+    decision_in: JoinDecisionIn,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+    background: BackgroundTasks,
+) -> JoinRequestRead:
+    """Approve (the entity is invited, its contact gets the link, shown here once) or refuse."""
+    request, entity, issued = invitations.decide_join_request(
+        db_session,
+        edition=edition,
+        request_id=request_id,
+        approve=decision_in.decision == "approve",
+        actor=actor_for(account),
+    )
+    background.add_task(mail_service.deliver_queued, db_session)
+    return join_request_read(request, entity, issued.link if issued else None)
 
 
 @router.get(

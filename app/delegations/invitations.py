@@ -285,8 +285,9 @@ def list_join_requests(
 
 def decide_join_request(
     db_session: Session, *, edition: Edition, request_id: int, approve: bool, actor: Actor
-) -> IssuedLink | None:
-    """Approve (invite, sending the link to the contact) or refuse a request."""
+) -> tuple[JoinRequest, Entity, IssuedLink | None]:
+    """Approve (invite, sending the link to the contact) or refuse a request; the link of
+    an approval is returned once."""
     request = db_session.get(JoinRequest, request_id)
     if request is None or request.edition_id != edition.id:
         raise NotFound(N_("There is no such request."))
@@ -305,11 +306,11 @@ def decide_join_request(
         before=before,
         after=snapshot(request, ["status"]),
     )
-    if not approve:
-        db_session.commit()
-        return None
     entity = db_session.get(Entity, request.entity_id)
     assert entity is not None
+    if not approve:
+        db_session.commit()
+        return request, entity, None
     delegation = Delegation(
         edition_id=edition.id or 0,
         entity_id=entity.id or 0,
@@ -331,4 +332,4 @@ def decide_join_request(
     )
     _queue_invitation(db_session, edition, delegation, entity, token)
     db_session.commit()
-    return IssuedLink(delegation, entity, registration_url(token))
+    return request, entity, IssuedLink(delegation, entity, registration_url(token))

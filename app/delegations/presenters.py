@@ -1,8 +1,8 @@
-"""Shaping delegations for the API."""
+"""Shaping delegations and requests to take part for the API."""
 
 from app.delegations import windows
-from app.delegations.models import Delegation, RegistrationSettings
-from app.delegations.schemas import DelegationRead
+from app.delegations.models import Delegation, JoinRequest, RegistrationSettings
+from app.delegations.schemas import DelegationRead, JoinRequestRead
 from app.entities.models import Entity
 
 
@@ -28,5 +28,24 @@ def delegation_read(
         focal_point_language=delegation.focal_point_language,
         has_letter=delegation.letter_file is not None,
         submitted_at=delegation.submitted_at,
+        registration_link=link,
+    )
+
+
+def join_request_read(
+    request: JoinRequest, entity: Entity, link: str | None = None
+) -> JoinRequestRead:
+    return JoinRequestRead(
+        id=request.id or 0,
+        entity_code=entity.code,
+        entity_name=entity.name_en,
+        entity_type=entity.entity_type,
+        contact_name=request.contact_name,
+        contact_email=request.contact_email,
+        contact_language=request.contact_language,
+        message=request.message,
+        status=request.status,
+        created_at=request.created_at,
+        decided_at=request.decided_at,
         registration_link=link,
     )

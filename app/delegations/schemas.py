@@ -4,11 +4,17 @@ Input models only bound sizes and types; the rules and their translated messages
 the service, so the API and the forms report them the same way."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.delegations.models import DelegationRole, DelegationStatus, Gender, ParticipantStatus
+from app.delegations.models import (
+    DelegationRole,
+    DelegationStatus,
+    Gender,
+    JoinRequestStatus,
+    ParticipantStatus,
+)
 from app.entities.models import EntityType
 
 Loose = Annotated[str, StringConstraints(max_length=2000)]
@@ -133,3 +139,26 @@ class ReviewIn(BaseModel):
     participant_ids: list[RowId] = Field(min_length=1, max_length=1000)
     status: ParticipantStatus
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class JoinRequestRead(BaseModel):
+    """An uninvited entity's request to take part, as organisers review it."""
+
+    id: int
+    entity_code: str
+    entity_name: str
+    entity_type: str
+    contact_name: str
+    contact_email: str
+    contact_language: str
+    message: str | None
+    status: JoinRequestStatus
+    created_at: datetime
+    decided_at: datetime | None
+    registration_link: str | None = None  # shown once, when an approval invites the entity
+
+
+class JoinDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approve", "refuse"]

@@ -8,6 +8,7 @@ from app.delegations.models import Delegation, Participant
 from app.editions.models import EditionStatus
 from tests.factories import (
     auth_headers,
+    extract_csrf,
     make_delegation,
     make_edition,
     open_registration,
@@ -300,3 +301,69 @@ def test_the_api_takes_and_returns_an_optional_gender(client, db_session) -> Non
     assert without.status_code == 201 and without.json()["gender"] is None
     wrong = client.post(url, json=participant_data(gender="robot"))
     assert wrong.status_code == 422
+
+
+def _ask_to_join(client, edition, code: str, name: str, email: str) -> None:  # noqa: ANN001
+    """Send the public request form, as an uninvited entity would."""
+    url = f"/editions/{edition.slug}/participate"
+    token = extract_csrf(client.get(url).text)
+    data = {"csrf_token": token, "entity_code": code, "contact_name": name, "contact_email": email}
+    assert "Thank you" in client.post(url, data=data).text
+
+
+def test_join_requests_are_listed_and_decided_through_the_api(client, db_session) -> None:
+    edition = make_edition(db_session)
+    open_registration(db_session, edition, requests_open=True)
+    _ask_to_join(client, edition, "GHA", "Kofi Mensah", "kofi@ghana.example")
+    _ask_to_join(client, edition, "TGO", "Ama Kodjo", "ama@togo.example")
+    url = f"/api/v1/editions/{edition.slug}/requests"
+    assert client.get(url).status_code == 401
+    viewer = auth_headers(db_session, role=Role.viewer)
+    listed = client.get(url, headers=viewer)
+    assert listed.status_code == 200
+    by_code = {r["entity_code"]: r for r in listed.json()}
+    assert by_code["GHA"]["contact_name"] == "Kofi Mensah"
+    assert by_code["GHA"]["status"] == "pending"
+    ghana, togo = by_code["GHA"]["id"], by_code["TGO"]["id"]
+    refused_by_viewer = client.post(f"{url}/{ghana}", json={"decision": "approve"}, headers=viewer)
+    assert refused_by_viewer.status_code == 403
+
+    headers = auth_headers(db_session)
+    approved = client.post(f"{url}/{ghana}", json={"decision": "approve"}, headers=headers)
+    assert approved.status_code == 200, approved.text
+    body = approved.json()
+    assert body["status"] == "approved" and body["decided_at"]
+    link = body["registration_link"]
+    assert link and "/register/" in link
+    delegations = client.get(_url(edition), headers=headers).json()
+    assert [(d["entity_code"], d["status"]) for d in delegations] == [("GHA", "invited")]
+    token = link.rsplit("/", 1)[1]
+    assert client.get(f"/api/v1/register/{token}/participants").status_code == 200
+
+    refused = client.post(f"{url}/{togo}", json={"decision": "refuse"}, headers=headers)
+    assert refused.status_code == 200
+    assert refused.json()["status"] == "refused" and refused.json()["registration_link"] is None
+    again = client.post(f"{url}/{togo}", json={"decision": "approve"}, headers=headers)
+    assert again.status_code == 409 and "already been decided" in again.json()["detail"][0]["msg"]
+    bad = client.post(f"{url}/{togo}", json={"decision": "maybe"}, headers=headers)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "decision"]
+    unknown = client.post(f"{url}/999999", json={"decision": "approve"}, headers=headers)
+    assert unknown.status_code == 404
+    actions = db_session.exec(select(AuditEntry.action)).all()
+    assert "join_request.approve" in actions and "join_request.refuse" in actions
+
+
+def test_join_requests_of_another_edition_are_out_of_reach(client, db_session) -> None:
+    edition = make_edition(db_session)
+    other = make_edition(db_session)
+    open_registration(db_session, edition, requests_open=True)
+    _ask_to_join(client, edition, "GHA", "Kofi Mensah", "kofi@ghana.example")
+    headers = auth_headers(db_session)
+    [request] = client.get(f"/api/v1/editions/{edition.slug}/requests", headers=headers).json()
+    assert client.get(f"/api/v1/editions/{other.slug}/requests", headers=headers).json() == []
+    response = client.post(
+        f"/api/v1/editions/{other.slug}/requests/{request['id']}",
+        json={"decision": "approve"},
+        headers=headers,
+    )
+    assert response.status_code == 404
