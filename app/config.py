@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "Marrakech Platform <no-reply@marrakech-platform.example>"
     retention_days: int = 180
+    max_request_mb: int = 4  # the largest request body; nomination letters may be larger
 
     @model_validator(mode="after")
     def _refuse_development_secret(self) -> "Settings":

@@ -14,9 +14,18 @@ from app import i18n
 from app.auth.access import SignInRequired
 from app.config import ROOT_DIR, get_settings
 from app.content_version import current_version_async
+from app.delegations import uploads
 from app.errors import DomainError
-from app.web.middleware import LanguageMiddleware, PublicResponseCache, RequestLogMiddleware
+from app.web.middleware import (
+    BodySizeLimitMiddleware,
+    LanguageMiddleware,
+    PublicResponseCache,
+    RequestLogMiddleware,
+    RequestTooLarge,
+)
 from app.web.templating import render
+
+MEGABYTE = 1024 * 1024
 
 # Public reads whose anonymous responses may be served from the cache.
 PUBLIC_CACHE_PREFIXES = (
@@ -51,6 +60,11 @@ def create_app() -> FastAPI:
         version=lambda: app.state.read_content_version(),
     )
     app.add_middleware(LanguageMiddleware)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        limit=settings.max_request_mb * MEGABYTE,
+        larger=[(uploads.LETTER_UPLOAD_PATH, uploads.MAX_LETTER_REQUEST_BYTES)],
+    )
     app.add_middleware(RequestLogMiddleware)
     return app
 
@@ -168,16 +182,19 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        gettext = _gettext_for(request)
+        detail = exc.detail
+        if isinstance(exc, RequestTooLarge):
+            detail = gettext("The request is too large: at most {size} MB.").format(
+                size=exc.limit // MEGABYTE
+            )
         if _is_api(request) or request.url.path in ("/openapi.json", "/healthz"):
             return JSONResponse(
-                {"detail": exc.detail},
+                {"detail": detail},
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )
-        gettext = _gettext_for(request)
-        message = (
-            gettext("This page does not exist.") if exc.status_code == 404 else str(exc.detail)
-        )
+        message = gettext("This page does not exist.") if exc.status_code == 404 else str(detail)
         return render(
             request,
             "error.html",

@@ -21,3 +21,24 @@ def test_security_headers_are_set(client) -> None:
     headers = client.get("/").headers
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["x-frame-options"] == "DENY"
+
+
+def test_a_request_body_over_the_limit_is_refused_with_413(client, db_session) -> None:
+    from tests.factories import auth_headers
+
+    headers = {**auth_headers(db_session), "Content-Type": "application/json"}
+    huge = b'{"title_en": "' + b"x" * (5 * 1024 * 1024) + b'"}'
+    declared = client.post("/api/v1/editions", content=huge, headers=headers)
+    assert declared.status_code == 413
+    assert "too large" in declared.json()["detail"] and "4 MB" in declared.json()["detail"]
+
+    def chunks():  # no Content-Length: the size is counted as the body arrives
+        yield b'{"title_en": "'
+        for _ in range(6):
+            yield b"x" * (1024 * 1024)
+        yield b'"}'
+
+    streamed = client.post("/api/v1/editions", content=chunks(), headers=headers)
+    assert streamed.status_code == 413
+    french = client.post("/api/v1/editions?lang=fr", content=huge, headers=headers)
+    assert french.status_code == 413 and "trop volumineuse" in french.json()["detail"]

@@ -18,6 +18,10 @@ from app.i18n import N_
 from app.timestamps import utcnow
 
 MAX_LETTER_BYTES = 5 * 1024 * 1024
+# The request carrying a letter may be this large, so that a letter somewhat over the limit
+# gets its message next to the field; a larger request is refused before it is read.
+MAX_LETTER_REQUEST_BYTES = 8 * 1024 * 1024
+LETTER_UPLOAD_PATH = r"/register/[^/]+/letter"
 
 
 def uploads_dir() -> Path:

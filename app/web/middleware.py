@@ -1,18 +1,21 @@
-"""ASGI middleware: the request log, language and cookies, and the public response cache.
+"""ASGI middleware: the request log, language and cookies, the size of request bodies, and
+the public response cache.
 
 Written as plain ASGI callables (not BaseHTTPMiddleware) because they run on every request.
 """
 
 import hashlib
 import logging
+import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import i18n
@@ -53,6 +56,50 @@ def _query_param(scope: Scope, wanted: str) -> str | None:
         if key == wanted:
             return value
     return None
+
+
+class RequestTooLarge(HTTPException):
+    """Raised while a body is read. FastAPI lets HTTP exceptions through its parsing of
+    bodies, so the application's own handler answers, in the reader's language."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413, detail="Request body too large")
+        self.limit = limit
+
+
+class BodySizeLimitMiddleware:
+    """Refuse a request body over the limit with 413: by its declared length before a byte
+    of it is read, and by counting as it arrives when no length is declared, so that no
+    upload or form can fill the memory or the disk. A few paths may allow more."""
+
+    def __init__(self, app: ASGIApp, *, limit: int, larger: Sequence[tuple[str, int]] = ()) -> None:
+        self.app = app
+        self.limit = limit
+        self.larger = [(re.compile(pattern), size) for pattern, size in larger]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = next(
+            (size for pattern, size in self.larger if pattern.fullmatch(scope["path"])),
+            self.limit,
+        )
+        declared = _header(scope, b"content-length") or ""
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            if declared.isdigit() and int(declared) > limit:
+                raise RequestTooLarge(limit)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise RequestTooLarge(limit)
+            return message
+
+        await self.app(scope, limited_receive, send)
 
 
 class RequestLogMiddleware:

@@ -247,3 +247,22 @@ def test_the_form_takes_an_optional_gender(client, db_session) -> None:  # noqa:
         )
     ).all()
     assert sorted((g or "") for _, g in stored) == ["", "female"]
+
+
+def test_an_upload_far_over_the_limit_is_refused_before_it_is_read(
+    client, db_session, tmp_path, monkeypatch
+) -> None:
+    from app.config import get_settings
+
+    monkeypatch.setattr(get_settings(), "var_dir", tmp_path)
+    _, _, delegation, token = _setup(db_session)
+    huge = _pdf() + b"%" + b"0" * (12 * 1024 * 1024)
+    response = _post(
+        client, token, "/letter", {}, files={"letter": ("huge.pdf", huge, "application/pdf")}
+    )
+    assert response.status_code == 413
+    assert "too large" in response.text and "8 MB" in response.text
+    assert 'lang="en"' in response.text  # the application's own error page
+    db_session.refresh(delegation)
+    assert delegation.letter_file is None
+    assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())
