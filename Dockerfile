@@ -2,7 +2,7 @@ FROM python:3.11-slim-bookworm
 
 # WeasyPrint renders with Pango; fonts for Latin and Arabic text.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
        fonts-dejavu-core curl \
     && rm -rf /var/lib/apt/lists/*
 
