@@ -42,3 +42,16 @@ def test_a_request_body_over_the_limit_is_refused_with_413(client, db_session) -
     assert streamed.status_code == 413
     french = client.post("/api/v1/editions?lang=fr", content=huge, headers=headers)
     assert french.status_code == 413 and "trop volumineuse" in french.json()["detail"]
+
+
+def test_sqlite_commits_reach_the_disk_before_they_are_acknowledged(tmp_path) -> None:
+    from sqlalchemy import text
+
+    from app.db import build_engine
+
+    engine = build_engine(f"sqlite:///{tmp_path / 'durable.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+        assert connection.execute(text("PRAGMA synchronous")).scalar_one() == 2  # FULL
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+    engine.dispose()
