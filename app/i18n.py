@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
+from babel.lists import format_list as babel_format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -116,6 +117,11 @@ def format_clock(value: datetime | None, language: str) -> str:
 
 def format_number(value: int | float, language: str) -> str:
     return format_decimal(value, locale=babel_locale(language))
+
+
+def format_list(items: list[str], language: str) -> str:
+    """ "Arabic, English, and French" / "arabe, anglais et français" / "العربية والإنكليزية"."""
+    return babel_format_list(items, locale=babel_locale(language)) if items else ""
 
 
 def format_fact_value(field: str, value: str, language: str) -> str:

@@ -73,9 +73,7 @@ def people_lines(exporter: Exporter, item: ItemView) -> list[str]:
         lines.append(exporter.gettext("Speaker: {name}", name=text))
     if item.interpretation:
         lines.append(
-            exporter.gettext(
-                "Interpretation: {languages}", languages=", ".join(item.interpretation)
-            )
+            exporter.gettext("Interpretation: {languages}", languages=item.interpretation_text)
         )
     return lines
 

@@ -41,6 +41,7 @@ class ItemView:
     chair: str | None
     speakers: list[SpeakerView]
     interpretation: list[str]
+    interpretation_text: str  # the languages as a list in the reader's language
     interpretation_codes: list[str]
     visibility: str
     title_en: str
@@ -117,6 +118,9 @@ def item_view(
     title, title_fallback = _text(item, "title", language)
     description, description_fallback = _text(item, "description", language)
     codes = list(item.get("interpretation_languages") or [])
+    interpretation = [
+        i18n.gettext(language, labels.interpretation_language.get(code, code)) for code in codes
+    ]
     return ItemView(
         id=item["id"],
         uid=item["uid"],
@@ -134,9 +138,8 @@ def item_view(
         room=item.get("room"),
         chair=item.get("chair"),
         speakers=[SpeakerView(s["name"], s.get("function")) for s in item.get("speakers", [])],
-        interpretation=[
-            i18n.gettext(language, labels.interpretation_language.get(code, code)) for code in codes
-        ],
+        interpretation=interpretation,
+        interpretation_text=i18n.format_list(interpretation, language),
         interpretation_codes=codes,
         visibility=item.get("visibility", "public"),
         title_en=item.get("title_en") or "",

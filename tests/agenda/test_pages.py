@@ -1,5 +1,6 @@
 """The public agenda page, the changes page and the organisers' editor."""
 
+from icalendar import Calendar
 from sqlmodel import select
 
 from app.agenda.models import AgendaItem, AgendaRevision
@@ -276,3 +277,25 @@ def test_edition_page_links_the_published_agenda(client, db_session) -> None:
     page = client.get(f"/editions/{edition.slug}?lang=en").text
     assert f'href="/editions/{edition.slug}/agenda"' in page and "Rev.0" in page
     assert f'href="/editions/{edition.slug}/agenda.ics"' in page
+
+
+def test_lists_and_names_read_right_in_each_language(client, db_session) -> None:
+    edition = make_edition(db_session)
+    make_agenda_item(
+        db_session,
+        edition,
+        title_en="Panel",
+        title_ar="جلسة",
+        speakers=[{"name": "Amina Diallo", "function": "Director, Border Police"}],
+        interpretation_languages=["ar", "en", "fr"],
+    )
+    publish(db_session, edition)
+    english = client.get(f"/editions/{edition.slug}/agenda?lang=en").text
+    assert "Interpretation: Arabic, English and French" in english
+    arabic = client.get(f"/editions/{edition.slug}/agenda?lang=ar").text
+    assert "العربية والإنكليزية والفرنسية" in arabic
+    # Latin names and functions are isolated, so their commas stay with them in Arabic text.
+    assert "<bdi>Amina Diallo</bdi></strong>، <bdi>Director, Border Police</bdi>" in arabic
+    calendar = Calendar.from_ical(client.get(f"/editions/{edition.slug}/agenda.ics?lang=fr").text)
+    [event] = calendar.walk("VEVENT")
+    assert "Interprétation : Arabe, Anglais et Français" in str(event["DESCRIPTION"])
