@@ -56,6 +56,8 @@ def test_arabic_pages_are_right_to_left_with_arabic_dates(client) -> None:
     assert "فاس" in page.text
     assert "يونيو" in page.text
     assert page.cookies.get("lang") == "ar"
+    assert "فاس، المغرب" in page.text  # the Arabic comma between place names
+    assert "Fès, Maroc" in client.get("/editions/2024-fez?lang=fr").text
 
 
 def test_language_follows_cookie_then_accept_language(client) -> None:
