@@ -40,10 +40,10 @@ format: $(STAMP)
 
 ## Refresh the translation catalogues after changing user-facing text.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output --omit-header \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k _n:1,2 --no-location --sort-output --omit-header \
 		-o app/locale/messages.pot .
 	for lang in fr ar; do \
-		$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale -l $$lang --no-fuzzy-matching --omit-header; \
+		$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale -l $$lang --no-fuzzy-matching --omit-header --ignore-obsolete; \
 	done
 
 bench: $(STAMP)

@@ -49,6 +49,11 @@ def gettext(language: str, message: str, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
+def ngettext(language: str, singular: str, plural: str, n: int, **params: Any) -> str:
+    """The form of a message for the number ``n`` (Arabic has six, French counts 0 as one)."""
+    return get_translations(language).ngettext(singular, plural, n).format(n=n, **params)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
     """Mark a string for extraction; it is translated where it is shown."""
     return message

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def extracted(tmp_path_factory) -> set[str]:
+def extracted(tmp_path_factory) -> set[str | tuple[str, str]]:
     """Every message the code and templates use, extracted as `make messages` does."""
     output = tmp_path_factory.mktemp("messages") / "messages.pot"
     pybabel = str(Path(sys.executable).with_name("pybabel"))
@@ -29,6 +29,8 @@ def extracted(tmp_path_factory) -> set[str]:
             "N_",
             "-k",
             "_",
+            "-k",
+            "_n:1,2",
             "--no-location",
             "-o",
             str(output),
@@ -45,12 +47,21 @@ def extracted(tmp_path_factory) -> set[str]:
 def test_every_message_is_translated(extracted: set[str], language: str) -> None:
     with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
         catalog = read_po(po_file, locale=language)
-    translated = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-    missing = sorted(extracted - translated.keys())
+    translated = {m.id: m.string for m in catalog if m.id and _complete(m.string) and not m.fuzzy}
+    missing = sorted(map(str, extracted - translated.keys()))
     assert missing == [], f"untranslated in {language}: run `make messages` and translate"
     for msgid in extracted:
+        if isinstance(msgid, tuple):  # every plural form uses only the message's placeholders
+            allowed = set(re.findall(r"\{\w+\}", msgid[1]))
+            for form in translated[msgid]:
+                assert set(re.findall(r"\{\w+\}", form)) <= allowed, msgid
+            continue
         placeholders = set(re.findall(r"\{\w+\}", msgid))
         assert placeholders == set(re.findall(r"\{\w+\}", translated[msgid])), msgid
+
+
+def _complete(string: str | tuple[str, ...]) -> bool:
+    return all(string) if isinstance(string, tuple) else bool(string)
 
 
 @pytest.mark.parametrize(

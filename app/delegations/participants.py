@@ -98,7 +98,7 @@ def _check_rules(
         quota = windows.quota_of(windows.settings_of(db_session, edition), delegation)
         if count >= quota:
             raise QuotaExceeded(
-                N_("This delegation already has {count} participants, the most allowed."),
+                N_("The delegation is full: its quota is {count}."),
                 count=quota,
             )
     if values["role"] == DelegationRole.head:

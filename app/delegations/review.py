@@ -91,7 +91,10 @@ def set_quota_override(
         quota = quota_override or windows.settings_of(db_session, edition).default_quota
         if quota < count:
             raise InvalidInput(
-                N_("This delegation already has {count} participants: the quota cannot be lower."),
+                N_(
+                    "The quota cannot be lower than the number of participants already "
+                    "registered ({count})."
+                ),
                 field="quota_override",
                 count=count,
             )

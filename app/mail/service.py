@@ -52,6 +52,9 @@ def render_message(kind: str, language: str, context: dict[str, Any]) -> tuple[s
         .get_template(f"{kind}.txt")
         .render(
             _=translate,
+            _n=lambda singular, plural, n, **params: i18n.ngettext(
+                language, singular, plural, n, **params
+            ),
             lang=language,
             format_day=lambda value: i18n.format_day(value, language),
             format_moment=lambda value: i18n.format_moment(value, language, "long"),

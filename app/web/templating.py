@@ -52,6 +52,9 @@ def page_context(request: Request) -> dict[str, Any]:
         text = translations.gettext(message)
         return text.format(**params) if params else text
 
+    def translate_plural(singular: str, plural: str, n: int, **params: Any) -> str:
+        return i18n.ngettext(language, singular, plural, n, **params)
+
     def url_for(name: str, /, **path_params: Any) -> str:
         return str(request.app.url_path_for(name, **{k: str(v) for k, v in path_params.items()}))
 
@@ -64,6 +67,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "lang": language,
         "dir": i18n.direction(language),
         "_": translate,
+        "_n": translate_plural,
         "url_for": url_for,
         "language_url": language_url,
         "languages": i18n.LANGUAGE_NAMES,

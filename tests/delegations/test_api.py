@@ -81,7 +81,7 @@ def test_rules_come_back_as_json_with_the_field(client, db_session) -> None:
     assert same_email.json()["detail"][0]["loc"] == ["body", "email"]
     client.post(url, json=participant_data())
     over = client.post(url, json=participant_data())
-    assert over.status_code == 409 and "most allowed" in over.json()["detail"][0]["msg"]
+    assert over.status_code == 409 and "The delegation is full" in over.json()["detail"][0]["msg"]
     bad = client.post(url, json=participant_data(given_name="", email="nope"))
     assert bad.status_code == 422
     fields = {tuple(e["loc"]) for e in bad.json()["detail"]}

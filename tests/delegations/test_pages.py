@@ -93,7 +93,7 @@ def test_invite_shows_links_once_and_the_table_lists_counts_and_filters(client, 
     _register(db_session, token, role="head")
     table = client.get(f"/admin/editions/{edition.slug}/delegations")
     assert "Kenya" in table.text and "Nigeria" in table.text and "/register/" not in table.text
-    assert "3 delegations, 1 participants" in table.text
+    assert "3 delegations, 1 participant, 0 accredited." in table.text
     member_states = client.get(
         f"/admin/editions/{edition.slug}/delegations?entity_type=member_state"
     )
@@ -346,3 +346,18 @@ def test_edition_page_invites_requests_only_while_they_are_open(client, db_sessi
     assert link not in client.get(f"/editions/{edition.slug}").text
     open_registration(db_session, edition, requests_open=True)
     assert link in client.get(f"/editions/{edition.slug}").text
+
+
+def test_counts_agree_with_their_number_in_each_language(client, db_session) -> None:
+    sign_in(client, db_session)
+    edition = make_edition(db_session)
+    open_registration(db_session, edition)
+    _, token = make_delegation(db_session, edition, code="KEN")
+    make_delegation(db_session, edition, code="NGA")
+    make_delegation(db_session, edition, code="GHA")
+    _register(db_session, token, role="head")
+    _register(db_session, token)
+    url = f"/admin/editions/{edition.slug}/delegations"
+    assert "3 delegations, 2 participants, 0 accredited." in client.get(url + "?lang=en").text
+    assert "3 délégations, 2 participants, 0 accrédité." in client.get(url + "?lang=fr").text
+    assert "3 وفود، مشاركان، 0 معتمد." in client.get(url + "?lang=ar").text

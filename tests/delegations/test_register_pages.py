@@ -95,7 +95,7 @@ def test_the_quota_is_shown_and_enforced_on_the_form(client, db_session) -> None
     page = client.get(f"/register/{token}")
     assert "reached its quota of 1" in page.text
     over = _post(client, token, "/participants", participant_data())
-    assert over.status_code == 409 and "the most allowed" in over.text
+    assert over.status_code == 409 and "The delegation is full: its quota is 1." in over.text
 
 
 def test_after_the_deadline_the_form_is_read_only(client, db_session) -> None:

@@ -75,10 +75,14 @@ def test_invitation_and_receipt_go_out_over_smtp_in_the_recipient_language(
 ) -> None:
     _submit(client, db_session, language="fr")
     subjects = [m["Subject"] for m in smtp_server.messages]
-    assert any("Invitation" in s for s in subjects)
+    # The invitation went out before the focal point chose French; the receipt is in French.
+    assert any(s.startswith("Invitation to register your delegation") for s in subjects)
     receipt = smtp_server.messages[-1]
     assert receipt["To"] == "fp@kenya.example" and receipt["Content-Language"] == "fr"
-    assert "Amina" in receipt.get_content()
+    assert receipt["Subject"].startswith("Inscription reçue : Kenya")
+    body = receipt.get_content()
+    assert "Amina" in body and "Nous avons reçu l'inscription de votre délégation" in body
+    assert "Les organisateurs de la Plateforme de Marrakech" in body
     stored = db_session.exec(select(OutboxMessage).where(OutboxMessage.kind == "receipt")).one()
     assert stored.status == "sent" and stored.attempts == 1
 
@@ -156,7 +160,8 @@ def test_accreditation_is_emailed_to_the_participant_in_their_language(
     )
     message = smtp_server.messages[-1]
     assert message["To"] == "amina@agency.example" and message["Content-Language"] == "fr"
-    assert "accreditation" in message.get_content().lower()
+    assert message["Subject"].startswith("Accréditation confirmée")
+    assert "Votre accréditation" in message.get_content()
 
 
 def test_a_message_claimed_by_another_worker_is_not_sent_twice(db_session, smtp_server) -> None:
@@ -192,3 +197,28 @@ def test_a_message_claimed_by_another_worker_is_not_sent_twice(db_session, smtp_
     message.next_attempt_at = stale - timedelta(seconds=1)
     assert not _lease(db_session, message)
     assert len([m for m in smtp_server.messages if m["To"] == "once@agency.example"]) == 1
+
+
+def test_every_message_reads_in_arabic_for_an_arabic_recipient() -> None:
+    from datetime import date
+
+    from app.mail.service import render_message
+
+    context = {
+        "edition_title": "الدورة الرابعة",
+        "entity_name": "المغرب",
+        "name": "أمينة",
+        "city": "الرباط",
+        "start_date": date(2027, 6, 2),
+        "end_date": date(2027, 6, 3),
+        "deadline": None,
+        "time_zone": "Africa/Casablanca",
+        "quota": 5,
+        "link": "https://example.org/register/x",
+        "participants": ["أمينة"],
+    }
+    for kind in ("invitation", "receipt", "accreditation"):
+        subject, body = render_message(kind, "ar", context)
+        latin = [word for word in body.split() if word.isascii() and word.isalpha()]
+        assert latin == [], (kind, latin)
+        assert "منظمو منصة مراكش" in body, kind
