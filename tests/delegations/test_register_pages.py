@@ -1,6 +1,7 @@
 """The focal point's form at /register/{token}, used as a browser without JavaScript."""
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
@@ -266,3 +267,12 @@ def test_an_upload_far_over_the_limit_is_refused_before_it_is_read(
     db_session.refresh(delegation)
     assert delegation.letter_file is None
     assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())
+
+
+def test_addresses_and_phone_numbers_read_left_to_right_in_arabic(client, db_session) -> None:
+    _, _, _, token = _setup(db_session)
+    page = client.get(f"/register/{token}?lang=ar").text
+    assert 'dir="rtl"' in page
+    for name, kind in (("focal_point_email", "email"), ("email", "email"), ("phone", "tel")):
+        tag = re.search(rf'<input id="field-{name}"[^>]*>', page).group(0)
+        assert f'type="{kind}"' in tag and 'dir="ltr"' in tag, tag
