@@ -87,9 +87,11 @@ def test_sign_out_ends_the_login_session_on_the_server(client, db_session) -> No
     stolen = client.cookies.get(LOGIN_COOKIE)
     token = extract_csrf(client.get("/admin").text)
     response = client.post("/admin/sign-out", data={"csrf_token": token}, follow_redirects=False)
-    assert response.status_code == 303
+    assert response.status_code == 303 and response.headers["location"] == "/"
     client.cookies.set(LOGIN_COOKIE, stolen)
-    assert client.get("/admin", follow_redirects=False).status_code == 303
+    replayed = client.get("/admin", follow_redirects=False)
+    assert replayed.status_code == 303
+    assert replayed.headers["location"].startswith("/admin/sign-in")  # the dashboard is not shown
 
 
 def test_sign_in_never_redirects_off_site(client, db_session) -> None:

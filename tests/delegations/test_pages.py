@@ -302,7 +302,10 @@ def test_join_request_with_honeypot_throttle_and_approval(client, db_session) ->
 
 def test_requests_closed_is_a_404(client, db_session) -> None:
     edition = make_edition(db_session)
-    assert client.get(f"/editions/{edition.slug}/participate").status_code == 404
+    response = client.get(f"/editions/{edition.slug}/participate")
+    assert response.status_code == 404
+    assert "This edition does not take requests to participate." in response.text
+    assert 'name="entity_code"' not in response.text  # no form to fill in
 
 
 def test_delegations_table_and_list_queries_do_not_grow_with_delegations(

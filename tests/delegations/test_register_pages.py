@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
+from app.audit.service import SYSTEM
+from app.delegations import invitations
 from app.delegations.models import Delegation, Participant
+from app.entities.models import Entity
 from tests.factories import (
     extract_csrf,
     make_delegation,
@@ -151,7 +154,17 @@ def test_a_link_never_reaches_another_delegation_or_edition(client, db_session) 
 
 
 def test_an_unknown_or_revoked_link_is_a_404(client, db_session) -> None:
-    assert client.get("/register/not-a-real-token").status_code == 404
+    unknown = client.get("/register/not-a-real-token")
+    assert unknown.status_code == 404
+    assert "This registration link is not valid" in unknown.text
+    edition, _, delegation, token = _setup(db_session)
+    entity = db_session.get(Entity, delegation.entity_id)
+    invitations.reissue_link(
+        db_session, edition=edition, delegation=delegation, entity=entity, actor=SYSTEM
+    )
+    revoked = client.get(f"/register/{token}")
+    assert revoked.status_code == 404 and "This registration link is not valid" in revoked.text
+    assert "Kenya" not in revoked.text  # nothing of the delegation shows
 
 
 def _pdf() -> bytes:

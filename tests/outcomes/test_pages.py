@@ -73,7 +73,7 @@ def test_form_errors_come_back_next_to_the_fields(client, db_session) -> None:
     assert 'id="error-title_en"' in missing.text and 'id="error-symbol"' in missing.text
     assert "إعلان الرباط" in missing.text  # what was typed is kept
     taken = _post(client, new, new, {**FORM, "symbol": "MP/2027/1"})
-    assert taken.status_code == 409 or taken.status_code == 422
+    assert taken.status_code == 422  # the form comes back with the message next to the field
     assert "The symbol MP/2027/1 is already used by another statement." in taken.text
 
 
@@ -124,7 +124,7 @@ def test_unpublished_statements_are_not_public(client, db_session) -> None:
 def test_historical_outcomes_stay_marked_as_reported(client) -> None:
     page = client.get("/editions/2022-marrakech")
     assert "The official launch of the Marrakech Platform" in page.text
-    assert "000_59e6218c3d561b4a.txt" in page.text or "000_59e6218c3d561b4a" in page.text
+    assert "000_59e6218c3d561b4a.txt" in page.text
     assert "As reported by the sources, not the official text of an outcome statement." in page.text
 
 
