@@ -91,15 +91,16 @@ def participant_values(participant: Any) -> dict[str, str]:
 
 def form_options(translate: Any) -> dict[str, list[tuple[str, str]]]:
     """The choices of the member form's lists, labelled in the reader's language."""
-    from app.delegations.models import HONORIFICS
+    from app.delegations.models import HONORIFICS, INTERPRETATION_LANGUAGES
     from app.web import labels
 
     return {
         "honorific_options": [(h, h) for h in HONORIFICS],
         "role_options": [(k, translate(v)) for k, v in labels.delegation_role.items()],
         "gender_options": [(k, translate(v)) for k, v in labels.gender.items()],
-        "interpretation_options": [
-            (k, translate(v)) for k, v in labels.interpretation_language.items()
+        "interpretation_options": [  # only what the rules accept
+            (code, translate(labels.interpretation_language[code]))
+            for code in INTERPRETATION_LANGUAGES
         ],
     }
 

@@ -66,14 +66,6 @@ gender = {
     "male": N_("Male"),
     "undisclosed": N_("Other or prefers not to say"),
 }
-interpretation_language = {
-    "en": N_("English"),
-    "fr": N_("French"),
-    "ar": N_("Arabic"),
-    "es": N_("Spanish"),
-    "pt": N_("Portuguese"),
-    "ru": N_("Russian"),
-}
 join_request_status = {
     "pending": N_("Waiting for a decision"),
     "approved": N_("Approved"),

@@ -289,3 +289,17 @@ def test_addresses_and_phone_numbers_read_left_to_right_in_arabic(client, db_ses
     for name, kind in (("focal_point_email", "email"), ("email", "email"), ("phone", "tel")):
         tag = re.search(rf'<input id="field-{name}"[^>]*>', page).group(0)
         assert f'type="{kind}"' in tag and 'dir="ltr"' in tag, tag
+
+
+def test_every_interpretation_language_offered_is_accepted(client, db_session) -> None:
+    _, _, _, token = _setup(db_session, quota=20)
+    page = client.get(f"/register/{token}").text
+    select = re.search(r'<select id="field-interpretation_language".*?</select>', page, re.S)
+    offered = re.findall(r'<option value="([a-z]+)"', select.group(0))
+    assert {"ar", "en", "fr"} <= set(offered)
+    for serial, code in enumerate(offered):
+        data = participant_data(
+            role="head" if serial == 0 else "member", interpretation_language=code
+        )
+        response = _post(client, token, "/participants", data)
+        assert response.status_code == 303, (code, response.text)
