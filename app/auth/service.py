@@ -204,7 +204,3 @@ def account_for_api_token(db_session: Session, secret: str) -> Account | None:
 
 def get_account_by_email(db_session: Session, email: str) -> Account | None:
     return db_session.exec(select(Account).where(Account.email == normalize_email(email))).first()
-
-
-def list_accounts(db_session: Session) -> list[Account]:
-    return list(db_session.exec(select(Account).order_by(Account.email)))

@@ -52,8 +52,9 @@ def _settings_read(db_session, edition) -> RegistrationSettingsRead:  # noqa: AN
 
 
 def _read(db_session, edition, delegation, link=None) -> DelegationRead:  # noqa: ANN001
-    rows = delegations_service.list_delegations(db_session, edition=edition)
-    row = next(r for r in rows if r.delegation.id == delegation.id)
+    [row] = delegations_service.list_delegations(
+        db_session, edition=edition, delegation_id=delegation.id
+    )
     settings = windows.settings_of(db_session, edition)
     return delegation_read(
         row.delegation, row.entity, settings, row.participants, row.accredited, link

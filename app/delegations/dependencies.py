@@ -3,7 +3,7 @@ a focal point's delegation from the private link (a 404 for any other token)."""
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 
 from app import i18n
 from app.db import DbSessionDep
@@ -11,6 +11,7 @@ from app.delegations import service as delegations_service
 from app.delegations.models import Delegation
 from app.editions import service as editions_service
 from app.editions.models import Edition
+from app.web.params import RowId
 
 
 def _organiser_edition(slug: str, db_session: DbSessionDep) -> Edition:
@@ -18,7 +19,7 @@ def _organiser_edition(slug: str, db_session: DbSessionDep) -> Edition:
 
 
 def _edition_delegation(
-    delegation_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+    delegation_id: RowId,
     edition: Annotated[Edition, Depends(_organiser_edition)],
     db_session: DbSessionDep,
 ) -> Delegation:
@@ -50,4 +51,4 @@ FocalDelegation = Annotated[Delegation, Depends(_focal_delegation)]
 FocalEdition = Annotated[Edition, Depends(_focal_edition)]
 
 
-ParticipantId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+ParticipantId = RowId

@@ -6,12 +6,19 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
+from app import i18n
 from app.audit import service as audit
 from app.audit.service import Actor, snapshot
 from app.auth.service import digest, normalize_email
 from app.config import get_settings
 from app.delegations import windows
-from app.delegations.models import Delegation, DelegationStatus, JoinRequest, JoinRequestStatus
+from app.delegations.models import (
+    Delegation,
+    DelegationStatus,
+    JoinRequest,
+    JoinRequestStatus,
+    RegistrationSettings,
+)
 from app.delegations.schemas import InvitationIn
 from app.editions.models import Edition
 from app.entities.models import Entity
@@ -52,11 +59,15 @@ def _new_token(delegation: Delegation) -> str:
 
 
 def _queue_invitation(
-    db_session: Session, edition: Edition, delegation: Delegation, entity: Entity, token: str
+    db_session: Session,
+    edition: Edition,
+    settings: RegistrationSettings,
+    delegation: Delegation,
+    entity: Entity,
+    token: str,
 ) -> None:
     if not delegation.focal_point_email:
         return
-    settings = windows.settings_of(db_session, edition)
     language = delegation.focal_point_language
     mail_service.queue_message(
         db_session,
@@ -64,8 +75,8 @@ def _queue_invitation(
         to_address=delegation.focal_point_email,
         language=language,
         context={
-            "edition_title": getattr(edition, f"title_{language}", None) or edition.title_en,
-            "entity_name": getattr(entity, f"name_{language}", None) or entity.name_en,
+            "edition_title": i18n.localized(edition, "title", language)[0],
+            "entity_name": i18n.localized(entity, "name", language)[0],
             "deadline": windows.to_local(settings.deadline_at, edition.time_zone),
             "time_zone": edition.time_zone,
             "quota": windows.quota_of(settings, delegation),
@@ -164,7 +175,7 @@ def invite_entities(
             edition_id=edition.id,
             after=snapshot(delegation, ["entity_id", "status", "quota_override"]),
         )
-        _queue_invitation(db_session, edition, delegation, entity, token)
+        _queue_invitation(db_session, edition, settings, delegation, entity, token)
         issued.append(IssuedLink(delegation, entity, registration_url(token)))
     db_session.commit()
     return issued
@@ -184,7 +195,9 @@ def reissue_link(
         subject=delegation,
         edition_id=edition.id,
     )
-    _queue_invitation(db_session, edition, delegation, entity, token)
+    _queue_invitation(
+        db_session, edition, windows.settings_of(db_session, edition), delegation, entity, token
+    )
     db_session.commit()
     return registration_url(token)
 
@@ -330,6 +343,8 @@ def decide_join_request(
         edition_id=edition.id,
         after=snapshot(delegation, ["entity_id", "status"]),
     )
-    _queue_invitation(db_session, edition, delegation, entity, token)
+    _queue_invitation(
+        db_session, edition, windows.settings_of(db_session, edition), delegation, entity, token
+    )
     db_session.commit()
     return request, entity, IssuedLink(delegation, entity, registration_url(token))

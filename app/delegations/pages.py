@@ -3,7 +3,7 @@ delegation's detail with bulk accreditation, requests to take part, and the outb
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from app import i18n
@@ -18,6 +18,7 @@ from app.editions.models import Edition
 from app.entities.models import EntityType
 from app.errors import DomainError
 from app.mail import service as mail_service
+from app.web.params import RowId
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin/editions/{slug}", include_in_schema=False)
@@ -301,7 +302,7 @@ def join_requests(
 )
 def join_request_decide(
     request: Request,
-    request_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+    request_id: RowId,
     edition: OrganiserEdition,
     db_session: DbSessionDep,
     account: CurrentAccount,

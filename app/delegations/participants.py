@@ -5,6 +5,7 @@ database's constraints back the rules, so concurrent submissions cannot break th
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from app import i18n
 from app.audit import service as audit
 from app.audit.service import Actor, snapshot
 from app.auth.service import normalize_email
@@ -323,8 +324,8 @@ def submit_delegation(
             to_address=delegation.focal_point_email,
             language=language,
             context={
-                "edition_title": getattr(edition, f"title_{language}", None) or edition.title_en,
-                "entity_name": getattr(entity, f"name_{language}", None) or entity.name_en,
+                "edition_title": i18n.localized(edition, "title", language)[0],
+                "entity_name": i18n.localized(entity, "name", language)[0],
                 "participants": [f"{p.given_name} {p.family_name}" for p in participants],
             },
             edition_id=edition.id,

@@ -2,6 +2,7 @@
 
 from sqlmodel import Session, col, func, select
 
+from app import i18n
 from app.audit import service as audit
 from app.audit.service import Actor, snapshot
 from app.delegations import windows
@@ -194,9 +195,9 @@ def _queue_accreditation(
                 for part in (participant.honorific, participant.given_name, participant.family_name)
                 if part
             ),
-            "edition_title": getattr(edition, f"title_{language}", None) or edition.title_en,
-            "entity_name": getattr(entity, f"name_{language}", None) or entity.name_en,
-            "city": getattr(edition, f"city_{language}", None) or edition.city_en,
+            "edition_title": i18n.localized(edition, "title", language)[0],
+            "entity_name": i18n.localized(entity, "name", language)[0],
+            "city": i18n.localized(edition, "city", language)[0],
             "start_date": edition.start_date,
             "end_date": edition.end_date,
         },

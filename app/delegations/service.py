@@ -110,9 +110,11 @@ def list_delegations(
     status: DelegationStatus | None = None,
     entity_type: EntityType | None = None,
     search: str | None = None,
+    delegation_id: int | None = None,
 ) -> list[DelegationRow]:
-    """The edition's delegations with their counts, in List of Participants order."""
-    counts = (
+    """The edition's delegations (or one of them) with their counts, in List of Participants
+    order."""
+    counted = (
         select(
             col(Participant.delegation_id).label("delegation_id"),
             func.count().label("total"),
@@ -122,14 +124,18 @@ def list_delegations(
         )
         .where(Participant.edition_id == edition.id)
         .group_by(col(Participant.delegation_id))
-        .subquery()
     )
+    if delegation_id is not None:
+        counted = counted.where(Participant.delegation_id == delegation_id)
+    counts = counted.subquery()
     query = (
         select(Delegation, Entity, counts.c.total, counts.c.accredited)
         .join(Entity, col(Entity.id) == Delegation.entity_id)
         .outerjoin(counts, counts.c.delegation_id == Delegation.id)
         .where(Delegation.edition_id == edition.id)
     )
+    if delegation_id is not None:
+        query = query.where(Delegation.id == delegation_id)
     if status is not None:
         query = query.where(Delegation.status == status)
     if entity_type is not None:

@@ -29,11 +29,6 @@ def deadline_of(db_session: Session, edition: Edition) -> datetime | None:
     return settings_of(db_session, edition).deadline_at
 
 
-def registration_is_configured(db_session: Session, edition: Edition) -> bool:
-    """Whether registration can be opened: it needs a deadline (lifecycle checks this)."""
-    return deadline_of(db_session, edition) is not None
-
-
 def registration_is_open(
     edition: Edition, settings: RegistrationSettings, now: datetime | None = None
 ) -> bool:

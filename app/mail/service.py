@@ -197,12 +197,3 @@ def list_outbox(
     if edition_id is not None:
         query = query.where(OutboxMessage.edition_id == edition_id)
     return list(db_session.exec(query))
-
-
-def retry_message(db_session: Session, *, message: OutboxMessage) -> OutboxMessage:
-    """Queue a failed message again, due now."""
-    message.status = OutboxStatus.queued
-    message.next_attempt_at = utcnow()
-    db_session.add(message)
-    db_session.commit()
-    return message
