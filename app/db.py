@@ -115,3 +115,11 @@ def get_db_session() -> Iterator[Session]:
 
 
 DbSessionDep = Annotated[Session, Depends(get_db_session)]
+
+
+def begin_immediate(db_session: Session) -> None:
+    """Start a write transaction now: commit the reads done so far (access checks, lookups)
+    and, on SQLite, BEGIN IMMEDIATE so that the write lock is held from the first statement."""
+    if db_session.in_transaction():
+        db_session.commit()
+    db_session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

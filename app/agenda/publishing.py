@@ -163,15 +163,8 @@ def list_revisions(db_session: Session, *, edition: Edition) -> list[RevisionSum
     return [RevisionSummary(row[0] or 0, row[1], row[2], row[3]) for row in rows]
 
 
-def get_revision(
-    db_session: Session, *, edition: Edition, number: int | None = None
-) -> AgendaRevision:
-    """The revision with this number, or the latest one."""
-    if number is None:
-        revision = latest_revision(db_session, edition=edition)
-        if revision is None:
-            raise NotFound(N_("No agenda has been published for this edition yet."))
-        return revision
+def get_revision(db_session: Session, *, edition: Edition, number: int) -> AgendaRevision:
+    """The revision with this number."""
     revision = db_session.exec(
         select(AgendaRevision).where(
             AgendaRevision.edition_id == edition.id, AgendaRevision.number == number

@@ -19,7 +19,13 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit
 from app.audit.service import Actor, snapshot
 from app.config import get_settings
-from app.delegations.models import Delegation, Participant, ParticipantStatus
+from app.db import begin_immediate
+from app.delegations.models import (
+    INACTIVE_DELEGATION_STATUSES,
+    Delegation,
+    Participant,
+    ParticipantStatus,
+)
 from app.delegations.service import entity_group, participant_order
 from app.editions.models import Edition
 from app.entities.models import Entity
@@ -30,7 +36,6 @@ from app.timestamps import utcnow
 PAYLOAD = struct.Struct(">IH")  # participant id, badge serial
 TAG_BYTES = 10  # 80 bits of HMAC: forging a code means guessing them
 CODE_LENGTH = 26  # base32 of 16 bytes, without padding
-INACTIVE_DELEGATIONS = ("declined", "withdrawn")
 
 
 class BadgeRefused(DomainError):
@@ -156,7 +161,7 @@ def list_badges(
         .where(
             Participant.edition_id == edition.id,
             Participant.status == ParticipantStatus.accredited,
-            col(Delegation.status).not_in(INACTIVE_DELEGATIONS),
+            col(Delegation.status).not_in(INACTIVE_DELEGATION_STATUSES),
         )
     )
     if delegation_id is not None:
@@ -240,7 +245,7 @@ def _refuse_if_invalid(
             field="code",
         )
     if participant.status != ParticipantStatus.accredited or delegation.status in (
-        INACTIVE_DELEGATIONS
+        INACTIVE_DELEGATION_STATUSES
     ):
         raise RevokedBadge(
             N_("Revoked badge: this person is not accredited. Send them to the registration desk."),
@@ -263,9 +268,7 @@ def check_in(db_session: Session, *, edition: Edition, code: str, actor: Actor) 
     if read is None:
         raise UnknownBadge(N_("Unknown badge: this code is not valid."), field="code")
     participant_id, serial = read
-    if db_session.in_transaction():
-        db_session.commit()  # only reads so far (access checks, lookups)
-    db_session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    begin_immediate(db_session)
     try:
         row = db_session.exec(
             select(Participant, Delegation, Entity)
@@ -341,7 +344,7 @@ def arrival_counts(db_session: Session, *, edition: Edition) -> list[ArrivalCoun
         .where(
             Participant.edition_id == edition.id,
             Participant.status == ParticipantStatus.accredited,
-            col(Delegation.status).not_in(INACTIVE_DELEGATIONS),
+            col(Delegation.status).not_in(INACTIVE_DELEGATION_STATUSES),
         )
         .group_by(col(Entity.id))
     ).all()

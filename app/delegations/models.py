@@ -19,6 +19,10 @@ class DelegationStatus(StrEnum):
     withdrawn = "withdrawn"
 
 
+# Delegations no longer taking part: their members get no badge and count in no total.
+INACTIVE_DELEGATION_STATUSES = (DelegationStatus.declined, DelegationStatus.withdrawn)
+
+
 class ParticipantStatus(StrEnum):
     pending = "pending"
     accredited = "accredited"

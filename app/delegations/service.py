@@ -7,6 +7,7 @@ from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
 from app.auth.service import digest
+from app.db import begin_immediate
 from app.delegations.models import Delegation, DelegationStatus, Participant, ParticipantStatus
 from app.editions.models import Edition
 from app.entities.models import Entity, EntityType
@@ -38,9 +39,7 @@ def begin_write(db_session: Session, delegation_id: int) -> Delegation:
     On SQLite the transaction begins IMMEDIATE (the write lock at once); on PostgreSQL the
     delegation row is locked FOR UPDATE. Counting and inserting then cannot interleave with
     another submission, so quotas hold under concurrent requests."""
-    if db_session.in_transaction():
-        db_session.commit()  # only reads so far (access checks, lookups)
-    db_session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    begin_immediate(db_session)
     delegation = db_session.exec(
         select(Delegation)
         .where(Delegation.id == delegation_id)

@@ -37,9 +37,6 @@ class EditionRecord:
     outcomes: list[ReportedOutcome] = field(default_factory=list)
     sources: dict[int, Source] = field(default_factory=dict)
 
-    def facts_for(self, name: str) -> list[EditionFact]:
-        return [fact for fact in self.facts if fact.field == name]
-
     def distinct_figures(self) -> list[ReportedFigure]:
         """One figure per reading: two sources giving "about 60 delegations" show once."""
         seen: set[tuple[str, str, int]] = set()
@@ -114,10 +111,6 @@ def records_for(db_session: Session, editions: Sequence[Edition]) -> dict[int, E
             used |= {role.source_id for role, _ in record.people}
             record.sources = {source_id: sources[source_id] for source_id in sorted(used)}
     return records
-
-
-def list_sources(db_session: Session) -> list[Source]:
-    return list(db_session.exec(select(Source).order_by(Source.key)))
 
 
 def get_source(db_session: Session, source_id: int) -> Source:

@@ -1,28 +1,18 @@
 """What the API and the forms accept and return for outcome statements."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints
 
 from app.outcomes.models import OutcomeKind, OutcomeStatus
-from app.web.text_input import CONTROL_CHARACTERS
+from app.web.params import InputModel, RowId
 
-# Within a 32-bit INTEGER, so that no id in a URL overflows a query parameter on PostgreSQL.
-StatementId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+StatementId = RowId
 RevisionNumber = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
-class _Payload(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _refuse_control_characters(cls, value: Any) -> Any:
-        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
-            raise ValueError("control characters are not allowed")
-        return value
+_Payload = InputModel
 
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]

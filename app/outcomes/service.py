@@ -279,23 +279,3 @@ def compare_revisions(
         before, after = getattr(found[older], name), getattr(found[newer], name)
         fields.append(FieldDiff(name, diff_texts(before, after), (before or "") != (after or "")))
     return RevisionComparison(found[older], found[newer], fields)
-
-
-def published_by_edition(
-    db_session: Session, editions: list[Edition]
-) -> dict[int, list[OutcomeStatement]]:
-    """Published statements of these editions, in one query."""
-    ids = [edition.id for edition in editions if edition.id is not None]
-    result: dict[int, list[OutcomeStatement]] = {edition_id: [] for edition_id in ids}
-    if not ids:
-        return result
-    for statement in db_session.exec(
-        select(OutcomeStatement)
-        .where(
-            col(OutcomeStatement.edition_id).in_(ids),
-            OutcomeStatement.status == OutcomeStatus.published,
-        )
-        .order_by(OutcomeStatement.id)
-    ):
-        result[statement.edition_id].append(statement)
-    return result

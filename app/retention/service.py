@@ -4,7 +4,7 @@ messages sent to them and the copies the audit log kept. What the statistics nee
 delegations, roles, statuses and interpretation languages."""
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,16 +64,7 @@ class PurgeReport:
     reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "participants": self.participants,
-            "delegations": self.delegations,
-            "join_requests": self.join_requests,
-            "uploads": self.uploads,
-            "outbox_messages": self.outbox_messages,
-            "audit_entries": self.audit_entries,
-            "forced": self.forced,
-            "reason": self.reason,
-        }
+        return asdict(self)
 
 
 @dataclass

@@ -8,12 +8,17 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, func, select
 
-from app.delegations.models import Delegation, DelegationStatus, Participant, ParticipantStatus
+from app.delegations.models import (
+    INACTIVE_DELEGATION_STATUSES,
+    Delegation,
+    DelegationStatus,
+    Participant,
+    ParticipantStatus,
+)
 from app.editions.models import Edition
 from app.entities.models import Entity
 
 COUNTED_DELEGATIONS = (DelegationStatus.submitted, DelegationStatus.confirmed)
-WITHDRAWN_DELEGATIONS = (DelegationStatus.declined, DelegationStatus.withdrawn)
 NOT_GIVEN = ""
 
 
@@ -134,7 +139,7 @@ def registration_totals(
         .where(
             col(Participant.edition_id).in_(ids),
             Participant.status == ParticipantStatus.accredited,
-            col(Delegation.status).not_in(WITHDRAWN_DELEGATIONS),
+            col(Delegation.status).not_in(INACTIVE_DELEGATION_STATUSES),
         )
         .group_by(col(Participant.edition_id))
     ):
