@@ -3,7 +3,7 @@ and submitting it. Every write locks the delegation (see service.begin_write) an
 database's constraints back the rules, so concurrent submissions cannot break them."""
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from app import i18n
 from app.audit import service as audit
@@ -32,7 +32,7 @@ from app.delegations.rules import (
     validate_participant,
 )
 from app.delegations.schemas import DelegationDetailsIn, ParticipantIn
-from app.delegations.service import begin_write, entity_of, list_participants
+from app.delegations.service import begin_write, count_members, entity_of, list_participants
 from app.editions.models import Edition
 from app.errors import Conflict, DomainError, InvalidInput
 from app.i18n import LANGUAGES, N_
@@ -91,11 +91,7 @@ def _check_rules(
 ) -> None:
     own_id = participant.id if participant else -1
     if participant is None:
-        count = db_session.exec(
-            select(func.count())
-            .select_from(Participant)
-            .where(Participant.delegation_id == delegation.id)
-        ).one()
+        count = count_members(db_session, delegation)
         quota = windows.quota_of(windows.settings_of(db_session, edition), delegation)
         if count >= quota:
             raise QuotaExceeded(

@@ -1,6 +1,6 @@
 """Organisers review registrations: delegation statuses and participants' accreditation."""
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app import i18n
 from app.audit import service as audit
@@ -13,7 +13,7 @@ from app.delegations.models import (
     ParticipantStatus,
 )
 from app.delegations.schemas import DelegationUpdate
-from app.delegations.service import begin_write, entity_of
+from app.delegations.service import begin_write, count_members, entity_of
 from app.editions.models import Edition
 from app.errors import Conflict, DomainError, InvalidInput
 from app.i18n import LANGUAGES, N_
@@ -84,11 +84,7 @@ def set_quota_override(
     """Give a delegation its own quota (None: back to the edition's default)."""
     delegation = begin_write(db_session, delegation.id or 0)
     try:
-        count = db_session.exec(
-            select(func.count())
-            .select_from(Participant)
-            .where(Participant.delegation_id == delegation.id)
-        ).one()
+        count = count_members(db_session, delegation)
         quota = quota_override or windows.settings_of(db_session, edition).default_quota
         if quota < count:
             raise InvalidInput(

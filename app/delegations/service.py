@@ -102,6 +102,15 @@ def participant_order(participant: Participant) -> tuple[int, int]:
     return ROLE_ORDER.get(participant.role, 9), participant.id or 0
 
 
+def count_members(db_session: Session, delegation: Delegation) -> int:
+    """How many participants the delegation has registered, whatever their status."""
+    return db_session.exec(
+        select(func.count())
+        .select_from(Participant)
+        .where(Participant.delegation_id == delegation.id)
+    ).one()
+
+
 def list_delegations(
     db_session: Session,
     *,
