@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
+import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
@@ -20,7 +21,9 @@ from app.delegations.schemas import ParticipantIn
 from app.editions.models import Edition, EditionKind, EditionStatus
 from app.entities.models import Entity, EntityType
 from app.errors import DomainError
+from tests.cli_helpers import migrated_database
 from tests.database import scratch_database
+from tests.served_app import open_edition, served_app
 
 SUBMISSIONS = 50
 
@@ -156,3 +159,45 @@ def test_fifty_submissions_at_once_across_delegations_lose_nothing_and_keep_emai
             .where(Participant.email_normalized == "same.person@agency.example")
         ).one()
     assert count == 41 and same == 1
+
+
+def test_fifty_focal_points_at_once_through_http_get_no_server_error(tmp_path) -> None:
+    """The same two races through the served application (uvicorn, as deployed): forty
+    members for one delegation with a quota of ten, and ten delegations registering the same
+    person. Every answer is a 201 or a 409 saying which rule refused it, and the database
+    holds exactly the submissions that were answered 201."""
+    with migrated_database() as url:
+        tokens = open_edition(url, delegations=11, quota=10)
+        one = tokens[0]
+        jobs = [
+            (one, _person(3000 + i, role="head" if i % 10 == 0 else "member")) for i in range(40)
+        ]
+        jobs += [
+            (token, _person(4000 + i, email="same.person@agency.example"))
+            for i, token in enumerate(tokens[1:])
+        ]
+        barrier = threading.Barrier(len(jobs))
+        with served_app(url, tmp_path) as (_, base_url):
+
+            def post(job: tuple[str, dict]) -> tuple[str, int, str | None]:
+                token, data = job
+                with httpx.Client(base_url=base_url, timeout=60) as http:
+                    barrier.wait()
+                    response = http.post(f"/api/v1/register/{token}/participants", json=data)
+                refusal = None if response.status_code == 201 else response.json()["detail"][0]
+                return token, response.status_code, refusal and refusal["type"]
+
+            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+                answers = list(pool.map(post, jobs))
+        assert len(jobs) == SUBMISSIONS
+        assert {status for _, status, _ in answers} <= {201, 409}, answers
+        refusals = {kind for _, status, kind in answers if status == 409}
+        assert refusals <= {"QuotaExceeded", "HeadOfDelegationTaken", "AlreadyRegistered"}
+        assert sum(1 for token, status, _ in answers if token == one and status == 201) == 10
+        assert sum(1 for token, status, _ in answers if token != one and status == 201) == 1
+        engine = build_engine(url)
+        with Session(engine) as db_session:
+            stored = db_session.exec(select(Participant)).all()
+        engine.dispose()
+        assert len(stored) == 11
+        assert sum(p.email_normalized == "same.person@agency.example" for p in stored) == 1
