@@ -19,6 +19,7 @@ from app.delegations.models import (
     JoinRequestStatus,
     RegistrationSettings,
 )
+from app.delegations.rules import EMAIL_PATTERN
 from app.delegations.schemas import InvitationIn
 from app.editions.models import Edition
 from app.entities.models import Entity
@@ -45,8 +46,7 @@ def _check_email(value: str | None, field: str) -> str | None:
     if not value or not value.strip():
         return None
     email = value.strip()
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > 254 or " " in email:
+    if len(email) > 254 or not EMAIL_PATTERN.match(email):  # as on the member form
         raise InvalidInput(N_("Enter a valid email address."), field=field)
     return email
 

@@ -367,3 +367,17 @@ def test_join_requests_of_another_edition_are_out_of_reach(client, db_session) -
         headers=headers,
     )
     assert response.status_code == 404
+
+
+def test_a_malformed_focal_point_email_is_refused_as_on_the_form(client, db_session) -> None:
+    edition = make_edition(db_session)
+    headers = auth_headers(db_session)
+    for wrong in ("fp@kenya.", "fp@kenya@example.org", "fp@.example"):
+        response = client.post(
+            _url(edition),
+            json={"entity_codes": ["KEN"], "focal_point_email": wrong},
+            headers=headers,
+        )
+        assert response.status_code == 422, wrong
+        assert response.json()["detail"][0]["loc"] == ["body", "focal_point_email"]
+    assert client.get(_url(edition), headers=headers).json() == []
