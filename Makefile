@@ -1,17 +1,26 @@
 # The two commands a newcomer needs: `make run` and `make test`.
+# Every package comes from uv.lock (exact versions and hashes), never from pyproject's ranges.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# uv itself is pinned here and installed in a folder of its own, apart from the app's packages.
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test test-sqlite test-postgres lint format messages bench clean
+.PHONY: run test test-sqlite test-postgres lint lock-check upgrade format messages bench clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --extra test --quiet
 	touch $(STAMP)
 
 ## Serve the app on SQLite (var/marrakech.db) with the historical record loaded.
@@ -29,6 +38,15 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(PY) -m pytest -q -n 2; \
 	else .ci/with-postgres $(PY) -m pytest -q -n 2; fi
+
+## Fails when pyproject.toml and uv.lock disagree (a dependency changed without `make upgrade`).
+lock-check: $(UV)
+	$(UV) lock --check
+
+## Refresh uv.lock to the newest releases the ranges allow, on purpose; then run `make test`.
+upgrade: $(UV)
+	$(UV) lock --upgrade
+	$(UV) sync --locked --extra test
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
@@ -50,4 +68,4 @@ bench: $(STAMP)
 	$(PY) bench/read_pages.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) .tools var .pytest_cache
