@@ -8,13 +8,19 @@ RUN apt-get update \
 
 RUN useradd --create-home --uid 1000 marrakech
 WORKDIR /srv/marrakech
-# The app reads its templates, migrations and seed from the source tree: install it in place.
-COPY pyproject.toml README.md alembic.ini ./
+# Every package from uv.lock (exact versions and hashes), without the test extras. The app
+# reads its templates, migrations and seed from the source tree, so it is installed in place.
+ENV UV_PROJECT_ENVIRONMENT=/opt/venv UV_PYTHON_DOWNLOADS=never UV_NO_CACHE=1 \
+    PATH=/opt/venv/bin:$PATH
+RUN pip install --no-cache-dir uv==0.13.9
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --locked --no-install-project
+COPY alembic.ini ./
 COPY app ./app
 COPY migrations ./migrations
 COPY templates ./templates
 COPY seed ./seed
-RUN pip install --no-cache-dir -e . && mkdir -p var && chown marrakech var
+RUN uv sync --locked && mkdir -p var && chown marrakech var
 
 USER marrakech
 ENV MARRAKECH_ENVIRONMENT=production PORT=8000

@@ -1,6 +1,7 @@
 """The interface is fully translated, and language negotiation follows the brief."""
 
 import re
+from gettext import c2py
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from app.i18n import LOCALE_DIR, negotiate
+from app.i18n import LOCALE_DIR, negotiate, ngettext
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,3 +77,57 @@ def _complete(string: str | tuple[str, ...]) -> bool:
 )
 def test_language_is_negotiated_in_order(query, cookie, header, expected) -> None:  # noqa: ANN001
     assert negotiate(query, cookie, header) == expected
+
+
+# Counts that pick every plural form of French (one, many, other) and Arabic (zero, one, two,
+# few, many, other) under the installed Babel's rules.
+PLURAL_COUNTS = (0, 1, 2, 3, 5, 11, 100)
+# Words that French writes as English does: not a sign of an untranslated rendering.
+SHARED_WORDS = {"participant", "participants", "quota"}
+
+
+def _words(text: str) -> set[str]:
+    return {word.lower() for word in re.findall(r"[^\W\d_]+", re.sub(r"\{\w+\}", " ", text))}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_every_plural_message_renders_in_the_language_for_every_count(
+    extracted: set[str | tuple[str, str]], language: str
+) -> None:
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
+        catalog = read_po(po_file, locale=language)
+    plurals = [msgid for msgid in extracted if isinstance(msgid, tuple)]
+    assert plurals, "no plural message was extracted"
+    for singular, plural in plurals:
+        forms = catalog[(singular, plural)].string
+        assert len(forms) == catalog.num_plurals, (language, singular, forms)
+        english_words = _words(singular) | _words(plural)
+        plural_index = c2py(catalog.plural_expr)
+        for n in PLURAL_COUNTS:
+            values = {name: "X" for name in re.findall(r"\{(\w+)\}", plural) if name != "n"}
+            rendered = ngettext(language, singular, plural, n, **values)
+            chosen = forms[plural_index(n)].format(n=n, **values)
+            assert rendered == chosen, f"{language}, n={n}: {rendered!r} is not the catalogue's"
+            leftover = (_words(rendered) - {"x"}) & english_words - SHARED_WORDS
+            assert not leftover, f"{language}, n={n}: English words {leftover} in {rendered!r}"
+            if language == "ar":
+                assert not re.search(r"[A-Za-z]", rendered.replace("X", "")), rendered
+
+
+@pytest.mark.parametrize(
+    ("language", "n", "expected"),
+    [
+        ("fr", 0, "0 délégation"),
+        ("fr", 1, "1 délégation"),
+        ("fr", 5, "5 délégations"),
+        ("fr", 1_000_000, "1000000 délégations"),
+        ("ar", 2, "وفدان"),
+        ("ar", 3, "3 وفود"),
+        ("ar", 15, "15 وفدًا"),
+        ("ar", 100, "100 وفد"),
+        ("ar", 102, "102 وفد"),
+        ("ar", 111, "111 وفدًا"),
+    ],
+)
+def test_counted_words_take_the_form_of_their_number(language: str, n: int, expected: str) -> None:
+    assert ngettext(language, "{n} delegation", "{n} delegations", n) == expected
