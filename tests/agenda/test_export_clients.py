@@ -2,14 +2,19 @@
 takes each event's offset from the VTIMEZONE it was sent (not from its own time zone
 database), and a frab schedule app that lists each event's speakers."""
 
+import json
 from datetime import date, datetime, time, timedelta
+from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
+import jsonschema
+import xmlschema
 from dateutil.rrule import rrulestr
 from icalendar import Calendar, Component
 
 from app.agenda.demo import add_demo_agenda
 from app.audit.service import SYSTEM
+from tests.agenda.test_exports import _schemas_or_skip
 from tests.factories import make_agenda_item, make_edition, publish
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
@@ -118,3 +123,46 @@ def test_the_vtimezone_matches_the_time_zone_database_over_three_ramadans() -> N
         date(2028, 1, 23),
         date(2028, 3, 5),
     ]
+
+
+def _frab_xml_speakers(xml: bytes) -> dict[str, list[str]]:
+    """Each event's speakers as frab clients read the XML: the text of each person."""
+    root = ET.fromstring(xml)  # noqa: S314 - our own output
+    return {
+        event.get("guid", ""): [person.text or "" for person in event.findall("persons/person")]
+        for event in root.iter("event")
+    }
+
+
+def _frab_json_events(body: dict) -> list[dict]:
+    days = body["schedule"]["conference"]["days"]
+    return [event for day in days for room in day["rooms"].values() for event in room]
+
+
+def _frab_json_speakers(body: dict) -> dict[str, list[str]]:
+    """Each event's speakers as frab clients read the JSON: each person's public_name."""
+    return {
+        event["guid"]: [person.get("public_name", "") for person in event["persons"]]
+        for event in _frab_json_events(body)
+    }
+
+
+def test_a_frab_client_finds_the_speakers_of_the_demo_agenda(client, db_session) -> None:
+    folder = _schemas_or_skip()
+    edition = make_edition(db_session, is_demo=True)
+    add_demo_agenda(db_session, edition=edition, actor=SYSTEM)
+    agenda = client.get(f"/editions/{edition.slug}/agenda.json").json()
+    expected = {item["uid"]: [s["name"] for s in item["speakers"]] for item in agenda["items"]}
+    assert sum(1 for names in expected.values() if names) == 14
+
+    xml = client.get(f"/editions/{edition.slug}/schedule.xml").content
+    xmlschema.XMLSchema(folder / "schedule.xml.xsd").validate(xml)
+    assert _frab_xml_speakers(xml) == expected
+
+    body = client.get(f"/editions/{edition.slug}/schedule.json").json()
+    schema = json.loads((folder / "schedule.schema.json").read_text())
+    jsonschema.validate(body, schema, cls=jsonschema.Draft6Validator)
+    assert _frab_json_speakers(body) == expected
+    persons = [person for event in _frab_json_events(body) for person in event["persons"]]
+    assert {person["name"] for person in persons} == {"Speaker One", "Speaker Two"}
+    assert all(person["public_name"] == person["name"] for person in persons)
