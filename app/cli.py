@@ -1,6 +1,7 @@
 """The ``marrakech`` command line: database, seed, server and accounts."""
 
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated
 
@@ -26,8 +27,28 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"marrakech-platform {metadata.version('marrakech-platform')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """Marrakech Platform event backend."""
+
+
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(
+    revision: Annotated[str, typer.Option(help="The revision to reach")] = "head",
+) -> None:
     """Apply the migrations up to REVISION (default: the latest)."""
     from app import migrate
 
@@ -59,9 +80,9 @@ def seed() -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
-    workers: int = 1,
+    host: Annotated[str, typer.Option(envvar="HOST", help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Number of worker processes")] = 1,
 ) -> None:
     """Serve the application with uvicorn."""
     import uvicorn
@@ -105,7 +126,12 @@ def create_organizer(
 
 
 @app.command("create-token")
-def create_token(email: str, label: str = "command line") -> None:
+def create_token(
+    email: str,
+    label: Annotated[
+        str, typer.Option(help="What the token is for (kept with it and in the audit log)")
+    ] = "command line",
+) -> None:
     """Print a new bearer token for EMAIL's account (shown once, stored hashed)."""
     with Session(get_engine(), expire_on_commit=False) as db_session:
         account = auth_service.get_account_by_email(db_session, email)
@@ -144,7 +170,11 @@ def send_mail() -> None:
 
 
 @app.command()
-def demo(delegations: Annotated[int, typer.Option(min=1, max=400)] = 60) -> None:
+def demo(
+    delegations: Annotated[
+        int, typer.Option(min=1, max=400, help="Number of synthetic delegations")
+    ] = 60,
+) -> None:
     """Create a clearly marked demo edition with synthetic delegations and a published
     agenda (never part of the historical record)."""
     from app.demo import create_demo_edition

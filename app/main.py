@@ -16,6 +16,7 @@ from app.config import ROOT_DIR, get_settings
 from app.content_version import current_version_async
 from app.delegations import uploads
 from app.errors import DomainError
+from app.health import PATHS as HEALTH_PATHS
 from app.web.middleware import (
     BodySizeLimitMiddleware,
     LanguageMiddleware,
@@ -188,7 +189,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             detail = gettext("The request is too large: at most {size} MB.").format(
                 size=exc.limit // MEGABYTE
             )
-        if _is_api(request) or request.url.path in ("/openapi.json", "/healthz"):
+        if _is_api(request) or request.url.path in ("/openapi.json", *HEALTH_PATHS):
             return JSONResponse(
                 {"detail": detail},
                 status_code=exc.status_code,

@@ -1,7 +1,10 @@
 """Running the Alembic migrations from code (the CLI and the tests)."""
 
+from functools import lru_cache
+
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import Connection
 
 from app.config import ROOT_DIR
 
@@ -19,3 +22,26 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+@lru_cache
+def head_revisions() -> frozenset[str]:
+    """The revisions the code expects the database at (read once from migrations/)."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+@lru_cache
+def known_revisions() -> frozenset[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return frozenset(revision.revision for revision in script.walk_revisions())
+
+
+def current_revisions(connection: Connection) -> frozenset[str]:
+    """The revisions the database is at (none before the first migration)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return frozenset(MigrationContext.configure(connection).get_current_heads())

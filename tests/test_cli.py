@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,33 @@ def test_demo_creates_a_marked_edition_with_synthetic_delegations(cli_database: 
     assert count == 5
     sent = run(cli_database, "send-mail")
     assert sent.returncode == 0 and sent.stdout.startswith("sent 0, written")
+
+
+def test_version_prints_the_package_version() -> None:
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    result = run("sqlite://", "--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"marrakech-platform {pyproject['project']['version']}\n"
+
+
+def test_every_option_of_every_command_says_what_it_does() -> None:
+    import typer
+
+    from app.cli import app
+
+    def commands(group: object, prefix: str) -> Iterator[tuple[str, object]]:
+        yield prefix, group
+        for name, command in getattr(group, "commands", {}).items():
+            yield from commands(command, f"{prefix} {name}")
+
+    undocumented = [
+        f"{path} {option.opts[0]}"
+        for path, command in commands(typer.main.get_command(app), "marrakech")
+        for option in command.params
+        if option.param_type_name == "option" and not option.help
+    ]
+    assert undocumented == []
+    serve_help = run("sqlite://", "serve", "--help").stdout
+    assert "Number of worker processes" in serve_help

@@ -1,14 +1,85 @@
-"""Health check and settings."""
+"""Health checks and settings."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from sqlmodel import Session
 
+from app import migrate
 from app.config import DEVELOPMENT_SECRET, Settings
+from app.db import build_engine, get_db_session
+from app.main import create_app
+from tests.database import scratch_database
+
+READY = {"status": "ok", "database": "ok", "migrations": "ok"}
 
 
-def test_health_reports_the_database(client) -> None:
-    response = client.get("/healthz")
-    assert response.json() == {"status": "ok", "database": "ok"}
+@contextmanager
+def client_on(database_url: str) -> Iterator[TestClient]:
+    """A client of the app served from the database at ``database_url``."""
+    engine = build_engine(database_url)
+    application = create_app()
+
+    def _db_session() -> Iterator[Session]:
+        with Session(engine, expire_on_commit=False) as db_session:
+            yield db_session
+
+    application.dependency_overrides[get_db_session] = _db_session
+    try:
+        with TestClient(application) as test_client:
+            yield test_client
+    finally:
+        engine.dispose()
+
+
+def test_live_and_ready_on_a_database_at_the_latest_migration(client) -> None:
+    assert client.get("/livez").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == READY
+    # /healthz, which the compose file and older probes call, is readiness.
+    assert client.get("/healthz").json() == READY
+    for path in ("/livez", "/readyz", "/healthz"):
+        refused = client.post(path)
+        assert refused.status_code == 405 and refused.json() == {"detail": "Method Not Allowed"}
+
+
+def test_not_ready_while_the_database_is_behind_the_migrations() -> None:
+    with scratch_database() as url:
+        migrate.upgrade(url)
+        migrate.downgrade(url, "-1")
+        head = migrate.head_revisions()
+        with client_on(url) as test_client:
+            live = test_client.get("/livez")
+            ready = test_client.get("/readyz")
+            health = test_client.get("/healthz")
+            assert live.status_code == 200 and live.json() == {"status": "ok"}
+            assert ready.status_code == 503 and health.status_code == 503
+            body = ready.json()
+            assert body["status"] == "error" and body["migrations"] == "behind"
+            assert body["database"] == "ok" and health.json() == body
+            assert "pending" in body["reason"] and ", ".join(sorted(head)) in body["reason"]
+            migrate.upgrade(url)
+            after = test_client.get("/readyz")
+            assert after.status_code == 200 and after.json() == READY
+
+
+def test_not_ready_on_an_empty_database() -> None:
+    with scratch_database() as url, client_on(url) as test_client:
+        ready = test_client.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["migrations"] == "behind"
+        assert "no migration" in ready.json()["reason"]
+
+
+def test_not_ready_but_alive_when_the_database_is_unreachable() -> None:
+    nothing_listens = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    with client_on(nothing_listens) as test_client:
+        assert test_client.get("/livez").json() == {"status": "ok"}
+        ready = test_client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["database"] == "unreachable" and ready.json()["status"] == "error"
+        assert test_client.get("/healthz").status_code == 503
 
 
 def test_production_refuses_the_development_secret() -> None:

@@ -5,14 +5,18 @@ the language and the output."""
 
 import hashlib
 import json
-from datetime import UTC
-from typing import Any, ClassVar
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from app import i18n
 from app.agenda.presenters import AgendaView, ItemView
 
+if TYPE_CHECKING:
+    from icalendar import Timezone
+
 # Raise when an output's format changes, so that clients and the PDF cache drop old copies.
-EXPORT_VERSION = "1"
+EXPORT_VERSION = "2"
 UID_DOMAIN = "marrakech-platform"
 GENERATOR = "Marrakech Platform"
 
@@ -119,8 +123,84 @@ class ICalendarExporter(Exporter):
             event.add("status", "CONFIRMED")
             event.add("transp", "TRANSPARENT" if item.kind in ("break", "meal") else "OPAQUE")
             calendar.add_component(event)
-        calendar.add_missing_timezones()
+        if view.time_zone in calendar.get_missing_tzids():
+            first = min(item.starts_at for item in view.items).date()
+            last = max(item.ends_at for item in view.items).date()
+            # The whole years of the agenda, so that a reminder or a copied event a few
+            # weeks away still reads the right offset.
+            timezone = vtimezone_component(
+                view.time_zone, first_date=date(first.year, 1, 1), last_date=date(last.year, 12, 31)
+            )
+            calendar.subcomponents.insert(0, timezone)
         return calendar.to_ical()
+
+
+# No time zone changes its offset twice within this step; each change found is then
+# narrowed down to the second.
+_SCAN_STEP = timedelta(hours=6)
+
+
+def _offset_changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
+    """The UTC instants in [start, end) at which ``zone`` changes its offset."""
+    changes = []
+    before = start.astimezone(zone).utcoffset()
+    moment = start
+    while moment < end:
+        following = min(moment + _SCAN_STEP, end)
+        if following.astimezone(zone).utcoffset() != before:
+            low, high = moment, following
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(zone).utcoffset() == before:
+                    low = middle
+                else:
+                    high = middle
+            changes.append(high)
+            before = high.astimezone(zone).utcoffset()
+        moment = following
+    return changes
+
+
+def vtimezone_component(tzid: str, *, first_date: date, last_date: date) -> "Timezone":
+    """A VTIMEZONE stating the offset of ``tzid`` on every day from ``first_date`` to
+    ``last_date``, with every change the time zone database knows in between.
+
+    icalendar's own ``Timezone.from_tzid`` searches for changes in steps of 64 days and
+    misses Morocco's 35-day Ramadan periods, so a client trusting it is an hour off."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+
+    zone = ZoneInfo(tzid)
+    start = datetime.combine(first_date, datetime.min.time(), zone).astimezone(UTC)
+    end = datetime.combine(last_date + timedelta(days=1), datetime.min.time(), zone)
+    # Each observance: (offset before, offset after, name, is standard time) -> local onsets.
+    observances: dict[tuple[timedelta, timedelta, str, bool], list[datetime]] = {}
+
+    def observe(moment: datetime, offset_from: timedelta) -> None:
+        local = moment.astimezone(zone)
+        offset_to = local.utcoffset() or timedelta()
+        key = (offset_from, offset_to, local.tzname() or "", not local.dst())
+        # An onset is written in the local time in force before it (RFC 5545, 3.6.5).
+        onset = (moment + offset_from).replace(tzinfo=None)
+        observances.setdefault(key, []).append(onset)
+
+    observe(start, start.astimezone(zone).utcoffset() or timedelta())
+    for change in _offset_changes(zone, start, end.astimezone(UTC)):
+        observe(change, (change - timedelta(seconds=1)).astimezone(zone).utcoffset() or timedelta())
+
+    timezone = Timezone()
+    timezone.add("tzid", tzid)
+    timezone.add("comment", f"Offsets of {tzid} from {first_date} to {last_date}.")
+    for (offset_from, offset_to, name, is_standard), onsets in observances.items():
+        observance = TimezoneStandard() if is_standard else TimezoneDaylight()
+        observance.add("dtstart", onsets[0])
+        observance.add("tzoffsetfrom", offset_from)
+        observance.add("tzoffsetto", offset_to)
+        if name:
+            observance.add("tzname", name)
+        if len(onsets) > 1:
+            observance.add("rdate", onsets[1:])
+        timezone.add_component(observance)
+    return timezone
 
 
 class JsonExporter(Exporter):

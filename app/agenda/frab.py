@@ -231,8 +231,14 @@ class FrabJsonExporter(Exporter):
             "abstract": schedule.abstract(item),
             "description": schedule.description(item),
             "do_not_record": None,
+            # "name" for current clients, "public_name" for the frab-era apps that read
+            # only that (the schema's person is pretalx's, which allows both).
             "persons": [
-                {"name": s.name, **({"biography": s.function} if s.function else {})}
+                {
+                    "name": s.name,
+                    "public_name": s.name,
+                    **({"biography": s.function} if s.function else {}),
+                }
                 for s in item.speakers
             ],
             "links": [],
