@@ -26,7 +26,7 @@ def cited(row: Cited, language: str) -> dict[str, Any]:
     return {
         "source_id": row.source_id,
         "quote": row.quote,
-        "strength": row.strength,
+        "strength": str(row.strength),
         "note": localized(row, "note", language)[0],
     }
 

@@ -71,10 +71,10 @@ def get_source(source_id: RowId, request: Request, db_session: DbSessionDep) -> 
                 "publisher",
                 "place",
                 "published_on",
-                "date_strength",
                 "text",
             }
         ),
+        date_strength=str(source.date_strength),
         date_note=localized(source, "date_note", _language(request))[0],
         facts=facts,
         url=str(request.url_for("source_page", source_id=source.id)),
