@@ -147,9 +147,7 @@ def get_subject(key: SlugPath, request: Request, db_session: DbSessionDep) -> Su
     return SubjectRead(
         key=record.subject.key,
         name=localized(record.subject, "name", language)[0] or "",
-        facts=[
-            _statement(fact, language) for facts in record.topics.values() for fact in facts
-        ],
+        facts=[_statement(fact, language) for facts in record.topics.values() for fact in facts],
         url=str(
             request.url_for("platform_page")
             if key == history_subjects.PLATFORM

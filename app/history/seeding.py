@@ -214,7 +214,9 @@ def seed_edition(db_session: Session, data: dict[str, Any], sources: dict[str, S
         **extra: Any,
     ) -> None:
         key = _seed_key(model.__name__, slug, entry)
-        _upsert_cited(db_session, model, key, entry, sources, fields, position, edition_id=edition.id, **extra)
+        _upsert_cited(
+            db_session, model, key, entry, sources, fields, position, edition_id=edition.id, **extra
+        )
         kept[model].append(key)
 
     for entry in data.get("fact", []):

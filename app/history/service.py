@@ -79,7 +79,9 @@ class EditionRecord:
         city (Fes for Fez, Marrakesh for Marrakech) is not a disagreement."""
         values: dict[str, set[str]] = defaultdict(set)
         for fact in self.facts:
-            values[fact.field].add(same_city(edition, fact.value) if fact.field == "city" else fact.value)
+            values[fact.field].add(
+                same_city(edition, fact.value) if fact.field == "city" else fact.value
+            )
         return {name for name, seen in values.items() if len(seen) > 1}
 
 

@@ -59,7 +59,7 @@ record_topic = {
     "founding_year": N_("Year of establishment"),
     "mandate": N_("Mandate"),
     "organised": N_("Events organised"),
-    "title": N_("Title"),
+    "title": N_("Title held"),
     "attendance": N_("Also in attendance"),
     "organiser": N_("Organiser"),
     "opening_statement": N_("Opening statement"),
