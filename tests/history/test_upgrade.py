@@ -62,7 +62,7 @@ def _load_previous_version(url: str) -> None:
             if engine.dialect.name == "postgresql":
                 connection.execute(
                     text(
-                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - our table names
                         f"(SELECT max(id) FROM {name}))"
                     )
                 )
@@ -73,7 +73,7 @@ def _snapshot(url: str) -> dict[str, Any]:
     engine = build_engine(url)
     with engine.connect() as connection:
         snapshot: dict[str, Any] = {
-            name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+            name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()  # noqa: S608
             for name in RECORD_TABLES
         }
         snapshot["facts"] = sorted(
