@@ -5,6 +5,10 @@ import html
 import re
 
 import pytest
+from sqlmodel import select
+
+from app.editions.models import Edition
+from app.history.models import EditionFact, Source, Strength
 
 
 def text_of(page: str) -> str:
@@ -228,3 +232,37 @@ def test_the_api_gives_each_facts_strength_and_reasoning(client) -> None:
     assert {side["value"] for side in office["sides"]} == {"2020", "2021"}
     strengths = {fact["strength"] for side in office["sides"] for fact in side["facts"]}
     assert strengths == {"stated", "inferred"}
+
+
+def test_the_rabat_office_entity_has_its_un_names_in_french_and_arabic(client) -> None:
+    entities = client.get("/api/v1/entities", params={"entity_type": "un_entity"}).json()
+    office = next(entity for entity in entities if entity["code"] == "UNOCT-PO-RABAT")
+    assert office["name_fr"].endswith("du BLT") and "UNOCT" not in office["name_fr"]
+    assert office["name_ar"] == (
+        "مكتب برنامج مكافحة الإرهاب والتدريب في أفريقيا التابع لمكتب الأمم المتحدة لمكافحة الإرهاب"
+    )
+
+
+def test_an_edition_attribute_two_sources_give_differently_is_listed_as_a_conflict(
+    client, db_session
+) -> None:
+    tangier = db_session.exec(select(Edition).where(Edition.slug == "2023-tangier")).one()
+    source = db_session.exec(select(Source).where(Source.key == "002_b7913b6f84bcb3f5")).one()
+    db_session.add(
+        EditionFact(
+            seed_key="test-disputed-start",
+            edition_id=tangier.id,
+            field="start_date",
+            value="2023-06-19",
+            source_id=source.id,
+            quote="from June 19 to 23",
+            strength=Strength.inferred,
+            note_en="A made-up reading for the test.",
+        )
+    )
+    db_session.flush()
+    page = read(client, "/conflicts")
+    disputed = page[page.index("2023 · Tangier: Start date") :]
+    assert "3 June 2023" in disputed and "19 June 2023" in disputed
+    assert "A made-up reading for the test." in disputed
+    assert "(the sources differ)" in read(client, "/editions/2023-tangier")

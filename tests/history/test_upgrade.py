@@ -113,6 +113,11 @@ def _snapshot(url: str) -> dict[str, Any]:
                 text("SELECT key, published_on, date_strength FROM source")
             )
         )
+        snapshot["office"] = tuple(
+            connection.execute(
+                text("SELECT name_fr, name_ar FROM entity WHERE code = 'UNOCT-PO-RABAT'")
+            ).one()
+        )
     engine.dispose()
     return snapshot
 
