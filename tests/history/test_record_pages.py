@@ -142,6 +142,7 @@ def test_translations_keep_what_the_english_says(client) -> None:
     assert "capacités des pays africains en matière de lutte contre le terrorisme" in french
     arabic = client.get("/editions/2024-fez?lang=ar").text
     assert "تعزيز التعاون بين الدول الإفريقية في هذا المجال" not in arabic
+    assert "المدينة: فاس" in text_of(arabic) and "المدينة: Fez" not in text_of(arabic)
     office = (
         "مكتب برنامج مكافحة الإرهاب والتدريب في أفريقيا التابع لمكتب الأمم المتحدة لمكافحة الإرهاب"
     )
