@@ -74,7 +74,8 @@ def seed() -> None:
         report = seed_all(db_session)
     typer.echo(
         f"seeded {report.sources} sources, {report.entities} entities, "
-        f"{report.editions} editions with {report.facts} cited facts"
+        f"{report.editions} editions and {report.subjects} subjects with {report.facts} cited "
+        f"facts, {report.conflicts} conflicts between sources"
     )
 
 

@@ -129,6 +129,7 @@ def _include_routers(app: FastAPI) -> None:
         outcomes_api.router,
         entities_api.router,
         history_api.router,
+        history_api.record_router,
         agenda_api.router,
         badges_pages.router,
         badges_api.router,

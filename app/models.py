@@ -17,9 +17,13 @@ from app.history.models import (
     EditionFact,
     EditionPerson,
     Person,
+    RecordFact,
+    RecordSubject,
     ReportedFigure,
     ReportedOutcome,
     Source,
+    SourceConflict,
+    SummaryCitation,
     Theme,
 )
 from app.mail.models import OutboxMessage
@@ -47,9 +51,13 @@ __all__ = [
     "OutcomeRevision",
     "OutcomeStatement",
     "Person",
+    "RecordFact",
+    "RecordSubject",
     "ReportedFigure",
     "RegistrationSettings",
     "ReportedOutcome",
     "Source",
+    "SourceConflict",
+    "SummaryCitation",
     "Theme",
 ]

@@ -31,7 +31,7 @@ def edition_page(
             "edition": edition,
             "record": record,
             "country": countries.get(edition.country_id or 0),
-            "disputed": record.disputed_fields(),
+            "disputed": record.disputed_fields(edition),
             "statements": outcomes_service.list_statements(
                 db_session, edition=edition, published_only=True
             ),

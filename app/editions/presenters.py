@@ -1,5 +1,7 @@
 """Turning editions and their record into API payloads in the reader's language."""
 
+from typing import Any
+
 from fastapi import Request
 
 from app.editions.models import Edition
@@ -10,10 +12,23 @@ from app.editions.schemas import (
     FigureRead,
     PersonRead,
     SourceRef,
+    StatementRead,
+    SummarySourceRead,
 )
 from app.entities.models import Entity
+from app.history.models import Cited
 from app.history.service import EditionRecord
 from app.i18n import localized
+
+
+def cited(row: Cited, language: str) -> dict[str, Any]:
+    """The source, quote, strength and reasoning of a fact, for the API."""
+    return {
+        "source_id": row.source_id,
+        "quote": row.quote,
+        "strength": str(row.strength),
+        "note": localized(row, "note", language)[0],
+    }
 
 
 def edition_read(
@@ -50,22 +65,28 @@ def edition_detail(
     return EditionDetail(
         **base.model_dump(),
         summary=localized(edition, "summary", language)[0],
+        summary_sources=[
+            SummarySourceRead(source_id=citation.source_id, quote=citation.quote)
+            for citation in record.summary_citations
+        ],
         figures=[
             FigureRead(
                 metric=figure.metric,
                 value=figure.value,
                 qualifier=figure.qualifier,
-                source_id=figure.source_id,
-                quote=figure.quote,
+                **cited(figure, language),
             )
             for figure in record.figures
         ],
         people=[
             PersonRead(
                 name=person.name,
+                name_ar=person.name_ar,
+                name_ar_is_transliteration=bool(person.name_ar)
+                and person.name_ar_source_id is None,
                 role=role.role,
                 function=localized(role, "function", language)[0],
-                source_id=role.source_id,
+                **cited(role, language),
             )
             for role, person in record.people
         ],
@@ -74,8 +95,18 @@ def edition_detail(
             localized(outcome, "text", language)[0] or "" for outcome in record.outcomes
         ],
         facts=[
-            FactRead(field=fact.field, value=fact.value, source_id=fact.source_id, quote=fact.quote)
+            FactRead(field=fact.field, value=fact.value, **cited(fact, language))
             for fact in record.facts
+        ],
+        statements=[
+            StatementRead(
+                topic=statement.topic,
+                value=statement.value,
+                text=localized(statement, "text", language)[0] or "",
+                conflict=statement.conflict,
+                **cited(statement, language),
+            )
+            for statement in record.statements
         ],
         sources=[
             SourceRef(

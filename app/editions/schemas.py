@@ -59,19 +59,40 @@ class EditionUpdate(InputModel):
         return self
 
 
-class FigureRead(BaseModel):
+class CitedRead(BaseModel):
+    """How a fact is backed: its source, the quote, its strength (stated, inferred or
+    reading: the project's interpretation) and the reasoning, in the reader's language."""
+
+    source_id: int
+    quote: str
+    strength: str
+    note: str | None
+
+
+class FigureRead(CitedRead):
     metric: str
     value: int
     qualifier: str
-    source_id: int
-    quote: str
 
 
-class PersonRead(BaseModel):
+class PersonRead(CitedRead):
     name: str
+    name_ar: str | None
+    name_ar_is_transliteration: bool
     role: str
     function: str | None
+
+
+class StatementRead(CitedRead):
+    topic: str
+    value: str | None
+    text: str
+    conflict: str | None
+
+
+class SummarySourceRead(BaseModel):
     source_id: int
+    quote: str
 
 
 class SourceRef(BaseModel):
@@ -82,11 +103,9 @@ class SourceRef(BaseModel):
     url: str
 
 
-class FactRead(BaseModel):
+class FactRead(CitedRead):
     field: str
     value: str
-    source_id: int
-    quote: str
 
 
 class EditionRead(BaseModel):
@@ -110,11 +129,13 @@ class EditionRead(BaseModel):
 
 class EditionDetail(EditionRead):
     summary: str | None
+    summary_sources: list[SummarySourceRead]
     figures: list[FigureRead]
     people: list[PersonRead]
     themes: list[str]
     reported_outcomes: list[str]
     facts: list[FactRead]
+    statements: list[StatementRead]
     sources: list[SourceRef]
 
 

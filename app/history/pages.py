@@ -1,4 +1,5 @@
-"""Public pages of the record: the home page and one page per source."""
+"""Public pages of the record: the home page, one page per source, the Platform and the
+other subjects, and the conflicts between sources."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -8,8 +9,9 @@ from app.db import DbSessionDep
 from app.editions import service as editions_service
 from app.editions.models import EditionStatus
 from app.history import service as history_service
+from app.history import subjects as history_subjects
 from app.statistics import service as statistics_service
-from app.web.params import RowId
+from app.web.params import RowId, SlugPath
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -54,4 +56,37 @@ def source_page(source_id: RowId, request: Request, db_session: DbSessionDep) ->
             "source": source,
             "backed": history_service.facts_backed_by(db_session, source),
         },
+    )
+
+
+@router.get("/platform", name="platform_page", dependencies=[allow(Access.public)])
+def platform_page(request: Request, db_session: DbSessionDep) -> HTMLResponse:
+    """The Platform itself: formation, supervision, objectives, names, membership."""
+    return _subject_page(request, db_session, history_subjects.PLATFORM)
+
+
+@router.get("/record/{key}", name="subject_page", dependencies=[allow(Access.public)])
+def subject_page(key: SlugPath, request: Request, db_session: DbSessionDep) -> HTMLResponse:
+    """Another subject of the record: the Rabat office, a person."""
+    return _subject_page(request, db_session, key)
+
+
+def _subject_page(request: Request, db_session: DbSessionDep, key: str) -> HTMLResponse:
+    return render(
+        request,
+        "history/subject.html",
+        {
+            "record": history_subjects.get_subject(db_session, key),
+            "subjects": history_subjects.list_subjects(db_session),
+        },
+    )
+
+
+@router.get("/conflicts", name="conflicts_page", dependencies=[allow(Access.public)])
+def conflicts_page(request: Request, db_session: DbSessionDep) -> HTMLResponse:
+    """Every point on which the sources disagree, each side cited."""
+    return render(
+        request,
+        "history/conflicts.html",
+        {"listing": history_subjects.list_conflicts(db_session)},
     )

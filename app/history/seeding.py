@@ -1,8 +1,10 @@
 """Loading the historical record and the entity catalogue from ``seed/``.
 
 Seeding is idempotent: rows are found by natural key (source key, entity code, edition slug,
-person key) or by ``seed_key``, a digest of the seeded fact, and updated in place; facts
-that were removed from the seed files are removed from the seeded editions.
+person key, subject key, conflict key) or by ``seed_key``, a digest of the seeded fact, and
+updated in place; facts, subjects and conflicts that were removed from the seed files are
+removed from the database, so seeding a database seeded by an earlier version brings it to
+the current record.
 """
 
 import csv
@@ -23,9 +25,13 @@ from app.history.models import (
     EditionFact,
     EditionPerson,
     Person,
+    RecordFact,
+    RecordSubject,
     ReportedFigure,
     ReportedOutcome,
     Source,
+    SourceConflict,
+    SummaryCitation,
     Theme,
 )
 
@@ -38,6 +44,8 @@ class SeedReport:
     entities: int = 0
     editions: int = 0
     facts: int = 0
+    subjects: int = 0
+    conflicts: int = 0
 
 
 def _seed_key(*parts: Any) -> str:
@@ -73,6 +81,9 @@ def seed_sources(db_session: Session, seed_dir: Path) -> dict[str, Source]:
                 "publisher",
                 "place",
                 "published_on",
+                "date_note_en",
+                "date_note_fr",
+                "date_note_ar",
                 "description",
             )
         }
@@ -80,7 +91,12 @@ def seed_sources(db_session: Session, seed_dir: Path) -> dict[str, Source]:
             db_session,
             Source,
             {"key": entry["key"]},
-            {**values, "filename": filename, "text": text},
+            {
+                **values,
+                "date_strength": entry.get("date_strength", "stated"),
+                "filename": filename,
+                "text": text,
+            },
         )
     return sources
 
@@ -132,6 +148,42 @@ def _as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
+EDITION_MODELS = (
+    EditionFact,
+    ReportedFigure,
+    EditionPerson,
+    Theme,
+    ReportedOutcome,
+    RecordFact,
+    SummaryCitation,
+)
+CITED_FIELDS = ("strength", "note_en", "note_fr", "note_ar")
+RECORD_FACT_FIELDS = ("topic", "value", "text_en", "text_fr", "text_ar", "conflict")
+
+
+def _upsert_cited(
+    db_session: Session,
+    model: type[SQLModel],
+    key: str,
+    entry: dict[str, Any],
+    sources: dict[str, Source],
+    fields: tuple[str, ...],
+    position: int | None = None,
+    **extra: Any,
+) -> None:
+    """Insert or update one cited fact: its fields, source, quote, strength and note."""
+    values = {name: entry.get(name) for name in (*fields, *CITED_FIELDS)}
+    values["strength"] = entry.get("strength", "stated")
+    if position is not None:
+        values["position"] = position
+    _upsert(
+        db_session,
+        model,
+        {"seed_key": key},
+        {**values, **extra, "source_id": sources[entry["source"]].id, "quote": entry["quote"]},
+    )
+
+
 def seed_edition(db_session: Session, data: dict[str, Any], sources: dict[str, Source]) -> int:
     """Load one edition file; return the number of facts it holds."""
     slug = data["slug"]
@@ -152,9 +204,7 @@ def seed_edition(db_session: Session, data: dict[str, Any], sources: dict[str, S
             "time_zone": data.get("time_zone", "Africa/Casablanca"),
         },
     )
-    kept: dict[type[SQLModel], list[str]] = {
-        model: [] for model in (EditionFact, ReportedFigure, EditionPerson, Theme, ReportedOutcome)
-    }
+    kept: dict[type[SQLModel], list[str]] = {model: [] for model in EDITION_MODELS}
 
     def add(
         model: type[SQLModel],
@@ -163,35 +213,28 @@ def seed_edition(db_session: Session, data: dict[str, Any], sources: dict[str, S
         position: int | None = None,
         **extra: Any,
     ) -> None:
-        source = sources[entry["source"]]
         key = _seed_key(model.__name__, slug, entry)
-        row_values = {name: entry.get(name) for name in fields}
-        if position is not None:
-            row_values["position"] = position
-        _upsert(
-            db_session,
-            model,
-            {"seed_key": key},
-            {
-                **row_values,
-                **extra,
-                "edition_id": edition.id,
-                "source_id": source.id,
-                "quote": entry["quote"],
-            },
+        _upsert_cited(
+            db_session, model, key, entry, sources, fields, position, edition_id=edition.id, **extra
         )
         kept[model].append(key)
 
     for entry in data.get("fact", []):
-        add(EditionFact, entry, ("field", "value", "note"))
+        add(EditionFact, entry, ("field", "value"))
     for entry in data.get("figure", []):
-        add(ReportedFigure, entry, ("metric", "value", "qualifier", "note"))
+        add(ReportedFigure, entry, ("metric", "value", "qualifier"))
     for position, entry in enumerate(data.get("person", [])):
         person = _upsert(
             db_session,
             Person,
             {"key": entry["key"]},
-            {"name": entry["name"], "name_ar": entry.get("name_ar")},
+            {
+                "name": entry["name"],
+                "name_ar": entry.get("name_ar"),
+                "name_ar_source_id": (
+                    sources[entry["name_ar_source"]].id if entry.get("name_ar_source") else None
+                ),
+            },
         )
         add(
             EditionPerson,
@@ -204,18 +247,86 @@ def seed_edition(db_session: Session, data: dict[str, Any], sources: dict[str, S
         add(Theme, entry, ("text_en", "text_fr", "text_ar"), position)
     for position, entry in enumerate(data.get("outcome", [])):
         add(ReportedOutcome, entry, ("text_en", "text_fr", "text_ar"), position)
+    for position, entry in enumerate(data.get("statement", [])):
+        add(RecordFact, entry, RECORD_FACT_FIELDS, position)
+    for position, entry in enumerate(data.get("summary_source", [])):
+        key = _seed_key(SummaryCitation.__name__, slug, entry)
+        _upsert(
+            db_session,
+            SummaryCitation,
+            {"seed_key": key},
+            {
+                "edition_id": edition.id,
+                "position": position,
+                "source_id": sources[entry["source"]].id,
+                "quote": entry["quote"],
+            },
+        )
+        kept[SummaryCitation].append(key)
     for model, keys in kept.items():
         db_session.exec(
             delete(model).where(
-                model.edition_id == edition.id,
+                model.edition_id == edition.id,  # type: ignore[attr-defined]
                 col(model.seed_key).not_in(keys),  # type: ignore[attr-defined]
             )
         )
     return sum(len(keys) for keys in kept.values())
 
 
+SUBJECT_FIELDS = ("name_en", "name_fr", "name_ar", "intro_en", "intro_fr", "intro_ar")
+CONFLICT_FIELDS = ("title_en", "title_fr", "title_ar", "summary_en", "summary_fr", "summary_ar")
+
+
+def seed_subject(
+    db_session: Session, data: dict[str, Any], sources: dict[str, Source], position: int
+) -> int:
+    """Load one subject file (the Platform, an office, a person); return its number of facts."""
+    subject = _upsert(
+        db_session,
+        RecordSubject,
+        {"key": data["key"]},
+        {**{name: data.get(name) for name in SUBJECT_FIELDS}, "position": position},
+    )
+    kept = []
+    for index, entry in enumerate(data.get("fact", [])):
+        key = _seed_key(RecordFact.__name__, data["key"], entry)
+        _upsert_cited(
+            db_session,
+            RecordFact,
+            key,
+            entry,
+            sources,
+            RECORD_FACT_FIELDS,
+            index,
+            subject_id=subject.id,
+        )
+        kept.append(key)
+    db_session.exec(
+        delete(RecordFact).where(
+            col(RecordFact.subject_id) == subject.id, col(RecordFact.seed_key).not_in(kept)
+        )
+    )
+    return len(kept)
+
+
+def seed_conflicts(db_session: Session, seed_dir: Path) -> int:
+    """Load the points on which the sources disagree; drop those no longer listed."""
+    entries = tomllib.loads((seed_dir / "conflicts.toml").read_text(encoding="utf-8"))["conflict"]
+    for position, entry in enumerate(entries):
+        _upsert(
+            db_session,
+            SourceConflict,
+            {"key": entry["key"]},
+            {**{name: entry.get(name) for name in CONFLICT_FIELDS}, "position": position},
+        )
+    keys = [entry["key"] for entry in entries]
+    db_session.exec(delete(SourceConflict).where(col(SourceConflict.key).not_in(keys)))
+    return len(entries)
+
+
 def seed_all(db_session: Session, seed_dir: Path = SEED_DIR) -> SeedReport:
-    """Load sources, the entity catalogue and every historical edition, in one transaction."""
+    """Load sources, the entity catalogue, every historical edition, the subjects and the
+    conflicts between sources, in one transaction."""
     report = SeedReport()
     sources = seed_sources(db_session, seed_dir)
     report.sources = len(sources)
@@ -224,5 +335,13 @@ def seed_all(db_session: Session, seed_dir: Path = SEED_DIR) -> SeedReport:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         report.facts += seed_edition(db_session, data, sources)
         report.editions += 1
+    subject_keys = []
+    for position, path in enumerate(sorted((seed_dir / "subjects").glob("*.toml"))):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        report.facts += seed_subject(db_session, data, sources, data.get("position", position))
+        subject_keys.append(data["key"])
+        report.subjects += 1
+    db_session.exec(delete(RecordSubject).where(col(RecordSubject.key).not_in(subject_keys)))
+    report.conflicts = seed_conflicts(db_session, seed_dir)
     db_session.commit()
     return report

@@ -18,9 +18,12 @@ from app.history.models import (
     EditionPerson,
     FigureMetric,
     Person,
+    RecordFact,
+    RecordSubject,
     ReportedFigure,
     ReportedOutcome,
     Source,
+    SummaryCitation,
     Theme,
 )
 from app.i18n import N_
@@ -35,7 +38,30 @@ class EditionRecord:
     people: list[tuple[EditionPerson, Person]] = field(default_factory=list)
     themes: list[Theme] = field(default_factory=list)
     outcomes: list[ReportedOutcome] = field(default_factory=list)
+    statements: list[RecordFact] = field(default_factory=list)
+    summary_citations: list[SummaryCitation] = field(default_factory=list)
     sources: dict[int, Source] = field(default_factory=dict)
+    # Keys of the people on whom the sources disagree (their title...), see /conflicts.
+    disputed_people: set[str] = field(default_factory=set)
+
+    def cited_rows(self) -> list[Any]:
+        """Every row that names a source."""
+        return [
+            *self.facts,
+            *self.figures,
+            *self.themes,
+            *self.outcomes,
+            *self.statements,
+            *self.summary_citations,
+            *(role for role, _ in self.people),
+        ]
+
+    def grouped_statements(self) -> list[list[RecordFact]]:
+        """Statements in order, those several sources make in the same words shown once."""
+        groups: dict[tuple[str, str], list[RecordFact]] = {}
+        for statement in self.statements:
+            groups.setdefault((statement.topic, statement.text_en), []).append(statement)
+        return list(groups.values())
 
     def distinct_figures(self) -> list[ReportedFigure]:
         """One figure per reading: two sources giving "about 60 delegations" show once."""
@@ -48,12 +74,21 @@ class EditionRecord:
                 distinct.append(figure)
         return distinct
 
-    def disputed_fields(self) -> set[str]:
-        """Attributes for which the sources give different values."""
+    def disputed_fields(self, edition: Edition) -> set[str]:
+        """Attributes for which the sources give different values; another spelling of the
+        city (Fes for Fez, Marrakesh for Marrakech) is not a disagreement."""
         values: dict[str, set[str]] = defaultdict(set)
         for fact in self.facts:
-            values[fact.field].add(fact.value)
+            values[fact.field].add(
+                same_city(edition, fact.value) if fact.field == "city" else fact.value
+            )
         return {name for name, seen in values.items() if len(seen) > 1}
+
+
+def same_city(edition: Edition, value: str) -> str:
+    """The edition's city when ``value`` is one of its names or spellings, else ``value``."""
+    names = {edition.city_en, edition.city_fr, edition.city_ar, *edition.city_aliases}
+    return edition.city_en if value in names else value
 
 
 def records_for(db_session: Session, editions: Sequence[Edition]) -> dict[int, EditionRecord]:
@@ -92,24 +127,37 @@ def records_for(db_session: Session, editions: Sequence[Edition]) -> dict[int, E
         .order_by(ReportedOutcome.position, ReportedOutcome.id)
     ):
         records[outcome.edition_id].outcomes.append(outcome)
-    source_ids = {
-        row.source_id
-        for record in records.values()
-        for row in [*record.facts, *record.figures, *record.themes, *record.outcomes]
-    } | {role.source_id for record in records.values() for role, _ in record.people}
-    if source_ids:
-        sources = {
-            source.id: source
-            for source in db_session.exec(select(Source).where(col(Source.id).in_(source_ids)))
-            if source.id is not None
+    for statement in db_session.exec(
+        select(RecordFact)
+        .where(col(RecordFact.edition_id).in_(ids))
+        .order_by(RecordFact.position, RecordFact.id)
+    ):
+        records[statement.edition_id or 0].statements.append(statement)
+    for citation in db_session.exec(
+        select(SummaryCitation)
+        .where(col(SummaryCitation.edition_id).in_(ids))
+        .order_by(SummaryCitation.position, SummaryCitation.id)
+    ):
+        records[citation.edition_id].summary_citations.append(citation)
+    disputed_subjects = set(
+        db_session.exec(
+            select(RecordSubject.key)
+            .join(RecordFact, col(RecordFact.subject_id) == RecordSubject.id)
+            .where(col(RecordFact.conflict).is_not(None))
+        )
+    )
+    source_ids = {row.source_id for record in records.values() for row in record.cited_rows()}
+    sources = {
+        source.id: source
+        for source in db_session.exec(select(Source).where(col(Source.id).in_(source_ids)))
+        if source.id is not None
+    }
+    for record in records.values():
+        used = {row.source_id for row in record.cited_rows()}
+        record.sources = {source_id: sources[source_id] for source_id in sorted(used)}
+        record.disputed_people = {
+            person.key for _, person in record.people if person.key in disputed_subjects
         }
-        for record in records.values():
-            used = {
-                row.source_id
-                for row in [*record.facts, *record.figures, *record.themes, *record.outcomes]
-            }
-            used |= {role.source_id for role, _ in record.people}
-            record.sources = {source_id: sources[source_id] for source_id in sorted(used)}
     return records
 
 
@@ -123,11 +171,17 @@ def get_source(db_session: Session, source_id: int) -> Source:
 
 @dataclass
 class BackedFact:
-    """A fact a source backs, with the public edition it concerns."""
+    """A fact a source backs, with the public edition or the subject it concerns."""
 
-    edition: Edition
+    edition: Edition | None
     kind: str
-    row: object
+    row: Any
+    subject: RecordSubject | None = None
+
+    @property
+    def cited(self) -> Any:
+        """The row holding the quote, strength and note."""
+        return self.row[0] if self.kind == "person" else self.row
 
 
 def facts_backed_by(db_session: Session, source: Source) -> list[BackedFact]:
@@ -139,6 +193,8 @@ def facts_backed_by(db_session: Session, source: Source) -> list[BackedFact]:
         ("figure", ReportedFigure),
         ("theme", Theme),
         ("outcome", ReportedOutcome),
+        ("statement", RecordFact),
+        ("summary", SummaryCitation),
     ):
         for row, edition in db_session.exec(
             select(model, Edition)
@@ -155,7 +211,14 @@ def facts_backed_by(db_session: Session, source: Source) -> list[BackedFact]:
         .order_by(Edition.year, EditionPerson.id)
     ):
         backed.append(BackedFact(edition, "person", (role, person)))
-    backed.sort(key=lambda item: (item.edition.year, item.edition.id or 0))
+    backed.sort(key=lambda item: (item.edition.year, item.edition.id or 0))  # type: ignore[union-attr]
+    for row, subject in db_session.exec(
+        select(RecordFact, RecordSubject)
+        .join(RecordSubject, col(RecordSubject.id) == RecordFact.subject_id)
+        .where(RecordFact.source_id == source.id)
+        .order_by(RecordSubject.position, RecordFact.position, RecordFact.id)
+    ):
+        backed.append(BackedFact(None, "subject", row, subject))
     return backed
 
 
@@ -266,10 +329,12 @@ def describe_fact(item: BackedFact) -> str:
     """A one-line English description of a backed fact, for the API."""
     row = item.row
     if item.kind == "person":
-        role, person = row  # type: ignore[misc]
+        role, person = row
         return f"{person.name}: {role.role}"
     if item.kind == "figure":
-        return f"{row.metric}: {row.qualifier} {row.value}"  # type: ignore[attr-defined]
+        return f"{row.metric}: {row.qualifier} {row.value}"
     if item.kind == "fact":
-        return f"{row.field}: {row.value}"  # type: ignore[attr-defined]
-    return row.text_en  # type: ignore[attr-defined]
+        return f"{row.field}: {row.value}"
+    if item.kind == "summary":
+        return "summary"
+    return row.text_en

@@ -21,6 +21,7 @@ metric = {
 qualifier = {"exact": "", "over": N_("over"), "about": N_("about")}
 person_role = {
     "co_chair": N_("Co-chair"),
+    "opening_co_chair": N_("Co-chair of the opening ceremony"),
     "keynote_speaker": N_("Keynote speaker"),
     "opening_remarks": N_("Opening remarks"),
     "speaker": N_("Speaker"),
@@ -33,6 +34,39 @@ fact_field = {
     "venue": N_("Venue"),
     "year": N_("Year"),
     "number": N_("Session number"),
+    "kind": N_("Kind of event"),
+}
+# How strongly a fact's quote backs it (app.history.models.Strength).
+strength = {
+    "stated": N_("stated"),
+    "inferred": N_("inferred"),
+    "reading": N_("the project's reading"),
+}
+strength_help = {
+    "stated": N_("The quoted source says it."),
+    "inferred": N_("Worked out from the quoted source; the note gives the reasoning."),
+    "reading": N_("The project's interpretation, not a source's statement; the note says why."),
+}
+record_topic = {
+    "formation": N_("Formation"),
+    "supervision": N_("Supervision"),
+    "objective": N_("Objectives"),
+    "forum": N_("An annual forum"),
+    "membership": N_("Membership"),
+    "name": N_("Names it goes by"),
+    "coordination": N_("Coordination with other processes"),
+    "development": N_("Development"),
+    "founding_year": N_("Year of establishment"),
+    "mandate": N_("Mandate"),
+    "organised": N_("Events organised"),
+    "title": N_("Title held"),
+    "attendance": N_("Also in attendance"),
+    "organiser": N_("Organiser"),
+    "opening_statement": N_("Opening statement"),
+    "participation": N_("Participation"),
+    "hosting": N_("Hosting"),
+    "remarks": N_("What was said"),
+    "assessment": N_("Assessment"),
 }
 entity_type = {
     "member_state": N_("Member State"),

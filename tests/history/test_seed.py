@@ -8,9 +8,14 @@ from app.editions.models import Edition
 from app.history.models import (
     EditionFact,
     EditionPerson,
+    Person,
+    RecordFact,
+    RecordSubject,
     ReportedFigure,
     ReportedOutcome,
     Source,
+    SourceConflict,
+    SummaryCitation,
     Theme,
 )
 from app.history.seeding import seed_all
@@ -72,7 +77,16 @@ def test_seeding_twice_gives_the_same_rows(db_session) -> None:
     def counts() -> dict[str, int]:
         return {
             model.__name__: db_session.exec(select(func.count()).select_from(model)).one()
-            for model in (*FACT_MODELS, Source, Edition)
+            for model in (
+                *FACT_MODELS,
+                Source,
+                Edition,
+                Person,
+                RecordFact,
+                RecordSubject,
+                SourceConflict,
+                SummaryCitation,
+            )
         }
 
     before = counts()
