@@ -16,6 +16,7 @@ from app.config import get_settings
 from app.errors import Conflict, InvalidInput, NotAuthenticated, TooManyAttempts
 from app.i18n import N_
 from app.timestamps import utcnow
+from app.web.text_input import is_single_line
 
 password_hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
@@ -40,7 +41,7 @@ def create_account(
 ) -> Account:
     """Create an organiser account with an Argon2 password hash."""
     email = normalize_email(email)
-    if "@" not in email or len(email) > 254:
+    if "@" not in email or len(email) > 254 or not is_single_line(email):
         raise InvalidInput(N_("Enter a valid email address."), field="email")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
