@@ -115,7 +115,8 @@ def test_agenda_items_refuse_line_feeds_in_titles_rooms_and_speakers(client, db_
     response = client.post(new, data=form)
     assert response.status_code == 422 and MESSAGE in response.text
     assert 'id="error-chair"' in response.text
-    assert db_session.exec(select(AgendaItem).where(AgendaItem.edition_id == edition.id)).first() is None
+    stored = select(AgendaItem).where(AgendaItem.edition_id == edition.id)
+    assert db_session.exec(stored).first() is None
 
 
 def test_outcome_titles_refuse_line_feeds(client, db_session) -> None:
