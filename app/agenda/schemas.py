@@ -195,6 +195,8 @@ class AgendaItemForm(BaseModel):
                     continue
                 if detail["type"] == "single_line":
                     errors.setdefault(name, SINGLE_LINE_MESSAGE)
+                elif detail["type"] == "value_error":  # InputModel: a control character
+                    errors.setdefault(name, N_("Control characters are not allowed."))
                 errors.setdefault(name, FORM_MESSAGES.get(name, TOO_LONG))
             raise FormInvalid(errors) from error
         if errors:

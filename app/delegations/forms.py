@@ -33,6 +33,8 @@ def _parse(model: type[ParticipantIn] | type[DelegationDetailsIn], values: dict[
             field = str(item["loc"][-1]) if item["loc"] else None
             if item["type"] == "single_line":
                 message = SINGLE_LINE_MESSAGE
+            elif item["type"] == "value_error":  # InputModel: a control character
+                message = N_("Control characters are not allowed.")
             elif field in ("arrival_date", "departure_date"):
                 message = N_("Enter a date as YYYY-MM-DD.")
             elif field == "role":

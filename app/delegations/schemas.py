@@ -16,7 +16,7 @@ from app.delegations.models import (
     ParticipantStatus,
 )
 from app.entities.models import EntityType
-from app.web.params import ONE_LINE
+from app.web.params import ONE_LINE, InputModel
 
 Loose = Annotated[str, StringConstraints(max_length=2000)]
 # Names, functions, addresses: they go into mail headers, badges and file names.
@@ -24,10 +24,8 @@ OneLine = Annotated[str, StringConstraints(max_length=2000), ONE_LINE]
 RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]  # fits an SQL integer on every backend
 
 
-class RegistrationSettingsIn(BaseModel):
+class RegistrationSettingsIn(InputModel):
     """Times are local to the edition's time zone, as organisers think of them."""
-
-    model_config = ConfigDict(extra="forbid")
 
     opens_at: datetime | None = None
     deadline_at: datetime | None = None
@@ -46,9 +44,7 @@ class RegistrationSettingsRead(BaseModel):
     is_open: bool
 
 
-class InvitationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class InvitationIn(InputModel):
     entity_codes: list[Annotated[str, StringConstraints(max_length=20), ONE_LINE]] = Field(
         default_factory=list, max_length=400
     )
@@ -59,18 +55,14 @@ class InvitationIn(BaseModel):
     quota_override: int | None = Field(default=None, ge=1, le=500)
 
 
-class DelegationDetailsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DelegationDetailsIn(InputModel):
     focal_point_name: OneLine | None = None
     focal_point_email: OneLine | None = None
     focal_point_phone: OneLine | None = None
     focal_point_language: OneLine = "en"
 
 
-class ParticipantIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ParticipantIn(InputModel):
     honorific: OneLine | None = None
     given_name: OneLine = ""
     family_name: OneLine = ""
@@ -127,18 +119,14 @@ class DelegationRead(BaseModel):
     registration_link: str | None = None  # shown once, when the link is issued
 
 
-class DelegationUpdate(BaseModel):
+class DelegationUpdate(InputModel):
     """A new status, and/or the delegation's own quota (null: the edition's default)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     status: DelegationStatus | None = None
     quota_override: int | None = Field(default=None, ge=1, le=500)
 
 
-class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReviewIn(InputModel):
     participant_ids: list[RowId] = Field(min_length=1, max_length=1000)
     status: ParticipantStatus
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
@@ -161,7 +149,5 @@ class JoinRequestRead(BaseModel):
     registration_link: str | None = None  # shown once, when an approval invites the entity
 
 
-class JoinDecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class JoinDecisionIn(InputModel):
     decision: Literal["approve", "refuse"]
