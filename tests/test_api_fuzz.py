@@ -7,7 +7,7 @@ revision, a statement and a join request), so that the bodies reach the services
 than stopping at a 404; the state an example leaves behind (an edition renamed, moved to
 another time zone, an item deleted) is what the next operations read."""
 
-from collections.abc import Callable
+import itertools
 from typing import Any
 
 import pytest
@@ -66,39 +66,42 @@ def _known_objects(db_session: Session) -> dict[str, Any]:
     }
 
 
+def _fuzz_operation(
+    operation: Any, headers: dict[str, str], known: dict[str, Any], failures: list[str]
+) -> None:
+    examples = itertools.count()
+
+    @seed(SEED)
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def call(case: Any) -> None:
+        if next(examples) % 2:
+            for name in case.path_parameters or {}:
+                if name in known:
+                    case.path_parameters[name] = known[name]
+        response = case.call(headers=headers)
+        if response.status_code >= 500:
+            failures.append(
+                f"{case.method} {case.formatted_path} {case.query or ''} "
+                f"{str(case.body)[:200]}: {response.status_code}"
+            )
+
+    call()
+
+
 def _fuzz(app: Any, headers: dict[str, str], known: dict[str, Any]) -> tuple[int, list[str]]:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures: list[str] = []
     operations = 0
     for result in schema.get_all_operations():
-        operation = result.ok()
+        _fuzz_operation(result.ok(), headers, known, failures)
         operations += 1
-
-        def aim(case: Any, calls: Any = iter(range(10**9))) -> None:
-            if next(calls) % 2 and case.path_parameters:
-                for name in case.path_parameters:
-                    if name in known:
-                        case.path_parameters[name] = known[name]
-
-        @seed(SEED)
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        def call(case: Any, aim: Callable[[Any], None] = aim) -> None:
-            aim(case)
-            response = case.call(headers=headers)
-            if response.status_code >= 500:
-                failures.append(
-                    f"{case.method} {case.formatted_path} {case.query or ''} "
-                    f"{str(case.body)[:200]}: {response.status_code}"
-                )
-
-        call()
     return operations, failures
 
 
