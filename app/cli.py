@@ -93,7 +93,13 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # The client's address is decided in one place, app/web/client_address.py, from
+        # MARRAKECH_TRUSTED_PROXIES; uvicorn's own handling would trust 127.0.0.1.
+        proxy_headers=False,
+        # A worker process imports the whole application before it answers the supervisor's
+        # first ping; on a busy machine that takes longer than uvicorn's 5 s, and the
+        # supervisor would kill and respawn it for ever.
+        timeout_worker_healthcheck=60,
         log_level="info",
         access_log=False,
     )

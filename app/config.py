@@ -1,11 +1,12 @@
 """Settings read from the environment (prefix ``MARRAKECH_``, plus ``DATABASE_URL``)."""
 
 from functools import lru_cache
+from ipaddress import ip_network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-secret-change-me"  # noqa: S105 - the refused placeholder
@@ -23,8 +24,11 @@ class Settings(BaseSettings):
     var_dir: Path = ROOT_DIR / "var"
     base_url: str = "http://127.0.0.1:8000"
     login_session_hours: int = 12
-    login_throttle_attempts: int = 5
+    login_throttle_attempts: int = 5  # failures per account and client address
+    login_throttle_address_attempts: int = 20  # failures per client address, any accounts
     login_throttle_minutes: int = 15
+    # Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed; none by default.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
     secure_cookies: bool = False
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -34,6 +38,15 @@ class Settings(BaseSettings):
     mail_from: str = "Marrakech Platform <no-reply@marrakech-platform.example>"
     retention_days: int = 180
     max_request_mb: int = 4  # the largest request body; nomination letters may be larger
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for proxy in value if isinstance(value, list) else []:
+            ip_network(proxy, strict=False)  # a typo fails at start, not at the first sign-in
+        return value
 
     @model_validator(mode="after")
     def _refuse_development_secret(self) -> "Settings":

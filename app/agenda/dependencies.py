@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from app.agenda import publishing
 from app.agenda import service as agenda_service
@@ -10,6 +10,7 @@ from app.agenda.presenters import AgendaView, agenda_view
 from app.agenda.service import EditableItem
 from app.db import DbSessionDep
 from app.editions.dependencies import VisibleEdition
+from app.web.params import RowId
 
 
 def _published_agenda(
@@ -28,7 +29,10 @@ PublishedAgenda = Annotated[AgendaView, Depends(_published_agenda)]
 
 
 def _numbered_agenda(
-    request: Request, edition: VisibleEdition, db_session: DbSessionDep, number: int
+    request: Request,
+    edition: VisibleEdition,
+    db_session: DbSessionDep,
+    number: Annotated[int, Path(ge=0, le=100000, description="Revision number")],
 ) -> AgendaView:
     return _published_agenda(request, edition, db_session, rev=number)
 
@@ -36,7 +40,7 @@ def _numbered_agenda(
 NumberedAgenda = Annotated[AgendaView, Depends(_numbered_agenda)]
 
 
-def _agenda_item(item_id: int, edition: VisibleEdition, db_session: DbSessionDep) -> EditableItem:
+def _agenda_item(item_id: RowId, edition: VisibleEdition, db_session: DbSessionDep) -> EditableItem:
     return agenda_service.get_item(db_session, edition=edition, item_id=item_id)
 
 

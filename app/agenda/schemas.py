@@ -7,27 +7,29 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from app.agenda.models import AgendaItemKind, Visibility
 from app.i18n import N_
+from app.web.params import ONE_LINE, IdInBody, InputModel
+from app.web.text_input import SINGLE_LINE_MESSAGE
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-OptionalTitle = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), ONE_LINE
+]
+OptionalTitle = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300), ONE_LINE]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
-Room = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Room = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120), ONE_LINE]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), ONE_LINE
+]
 InterpretationLanguage = Literal["ar", "en", "fr", "es", "pt", "ru", "zh"]
 
 
-class SpeakerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SpeakerIn(InputModel):
     name: Name
     function: OptionalTitle | None = None
-    participant_id: int | None = Field(default=None, ge=1)
+    participant_id: IdInBody | None = None
 
 
-class AgendaItemCreate(BaseModel):
+class AgendaItemCreate(InputModel):
     """Times without an offset are read in the edition's time zone."""
-
-    model_config = ConfigDict(extra="forbid")
 
     kind: AgendaItemKind
     starts_at: datetime
@@ -47,10 +49,8 @@ class AgendaItemCreate(BaseModel):
     visibility: Visibility = Visibility.public
 
 
-class AgendaItemUpdate(BaseModel):
+class AgendaItemUpdate(InputModel):
     """Only the fields sent change; times without an offset are in the edition's zone."""
-
-    model_config = ConfigDict(extra="forbid")
 
     kind: AgendaItemKind | None = None
     starts_at: datetime | None = None
@@ -70,15 +70,11 @@ class AgendaItemUpdate(BaseModel):
     visibility: Visibility | None = None
 
 
-class AgendaOrder(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    item_ids: list[int] = Field(min_length=1, max_length=1000)
+class AgendaOrder(InputModel):
+    item_ids: list[IdInBody] = Field(min_length=1, max_length=1000)
 
 
-class PublishIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PublishIn(InputModel):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
 
 
@@ -197,6 +193,10 @@ class AgendaItemForm(BaseModel):
                 name = str(loc[0])
                 if name in ("starts_at", "ends_at") and name in errors:
                     continue
+                if detail["type"] == "single_line":
+                    errors.setdefault(name, SINGLE_LINE_MESSAGE)
+                elif detail["type"] == "value_error":  # InputModel: a control character
+                    errors.setdefault(name, N_("Control characters are not allowed."))
                 errors.setdefault(name, FORM_MESSAGES.get(name, TOO_LONG))
             raise FormInvalid(errors) from error
         if errors:

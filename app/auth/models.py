@@ -56,7 +56,8 @@ class ApiToken(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """A failed sign-in, keyed by a digest of the email or client address (no raw data)."""
+    """A failed sign-in (or one being checked), keyed by a digest of the account and client
+    address pair, or of the address alone (no raw data)."""
 
     __tablename__ = "login_attempt"
     __public_content__ = False

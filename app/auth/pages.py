@@ -10,6 +10,7 @@ from app.auth.access import LOGIN_COOKIE, Access, allow
 from app.config import get_settings
 from app.db import DbSessionDep
 from app.errors import DomainError
+from app.web.client_address import client_address
 from app.web.templating import error_message, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -39,10 +40,9 @@ def sign_in(
     next: Annotated[str, Form(max_length=500)] = "/admin",  # noqa: A002
 ) -> Response:
     """Check the credentials and open a login session."""
-    client = request.client.host if request.client else "unknown"
     try:
         account = auth_service.authenticate(
-            db_session, email=email, password=password, client_address=client
+            db_session, email=email, password=password, client_address=client_address(request)
         )
     except DomainError as error:
         return render(

@@ -1,8 +1,9 @@
 """Accounts, passwords, login sessions, API tokens and the sign-in throttle."""
 
 import hashlib
+import math
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,9 +14,11 @@ from app.audit import service as audit
 from app.audit.service import Actor
 from app.auth.models import Account, ApiToken, LoginAttempt, LoginSession, Role
 from app.config import get_settings
+from app.db import begin_immediate
 from app.errors import Conflict, InvalidInput, NotAuthenticated, TooManyAttempts
 from app.i18n import N_
 from app.timestamps import utcnow
+from app.web.text_input import is_single_line
 
 password_hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
@@ -40,7 +43,7 @@ def create_account(
 ) -> Account:
     """Create an organiser account with an Argon2 password hash."""
     email = normalize_email(email)
-    if "@" not in email or len(email) > 254:
+    if "@" not in email or len(email) > 254 or not is_single_line(email):
         raise InvalidInput(N_("Enter a valid email address."), field="email")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
@@ -64,25 +67,84 @@ def create_account(
     return account
 
 
-def _throttle_keys(email: str, client_address: str) -> list[str]:
-    return [digest(f"email:{normalize_email(email)}"), digest(f"address:{client_address}")]
+def _throttle_keys(email: str, client_address: str) -> tuple[str, str]:
+    """Digests (never the email or the address) of the account and address pair, and of
+    the address alone."""
+    return (
+        digest(f"pair:{normalize_email(email)}|{client_address}"),
+        digest(f"address:{client_address}"),
+    )
+
+
+def _lock_throttle(db_session: Session, keys: tuple[str, ...]) -> None:
+    """Take the write lock, so that counting the failures and recording a new one are one
+    step for concurrent tries (SQLite: BEGIN IMMEDIATE; PostgreSQL: a lock per key)."""
+    begin_immediate(db_session)
+    if db_session.get_bind().dialect.name == "postgresql":
+        for key in sorted(keys):  # always in the same order: no deadlock
+            db_session.exec(select(func.pg_advisory_xact_lock(int(key[:15], 16))))  # 60 bits
+
+
+def _retry_at(
+    db_session: Session, *, key: str, limit: int, window_start: datetime
+) -> datetime | None:
+    """When the failures recorded under the key drop below the limit, or None if they are
+    below it already."""
+    moments = db_session.exec(
+        select(LoginAttempt.attempted_at)
+        .where(LoginAttempt.key_hash == key, LoginAttempt.attempted_at >= window_start)
+        .order_by(col(LoginAttempt.attempted_at))
+    ).all()
+    if len(moments) < limit:
+        return None
+    minutes = get_settings().login_throttle_minutes
+    return moments[len(moments) - limit] + timedelta(minutes=minutes)
+
+
+def _reserve_attempt(db_session: Session, *, keys: tuple[str, str]) -> list[LoginAttempt]:
+    """Count the recent failures and record this try as one, in one locked step; refuse
+    when the pair or the address has failed too often. The password is checked after."""
+    settings = get_settings()
+    pair_key, address_key = keys
+    _lock_throttle(db_session, keys)
+    window_start = utcnow() - timedelta(minutes=settings.login_throttle_minutes)
+    db_session.exec(delete(LoginAttempt).where(col(LoginAttempt.attempted_at) < window_start))
+    refused_until = [
+        moment
+        for moment in (
+            _retry_at(
+                db_session,
+                key=pair_key,
+                limit=settings.login_throttle_attempts,
+                window_start=window_start,
+            ),
+            _retry_at(
+                db_session,
+                key=address_key,
+                limit=settings.login_throttle_address_attempts,
+                window_start=window_start,
+            ),
+        )
+        if moment is not None
+    ]
+    if refused_until:
+        db_session.commit()
+        wait = max(refused_until) - utcnow()
+        raise TooManyAttempts(
+            N_("Too many failed sign-in attempts. Try again in {minutes} minutes."),
+            minutes=max(1, math.ceil(wait.total_seconds() / 60)),
+        )
+    attempts = [LoginAttempt(key_hash=key) for key in keys]
+    db_session.add_all(attempts)
+    db_session.commit()
+    return attempts
 
 
 def authenticate(db_session: Session, *, email: str, password: str, client_address: str) -> Account:
-    """Check the credentials, refusing while too many recent attempts have failed."""
-    settings = get_settings()
+    """Check the credentials, refusing while this account and address pair, or this
+    address, has failed too often; the password is checked only when not refused."""
     keys = _throttle_keys(email, client_address)
-    window_start = utcnow() - timedelta(minutes=settings.login_throttle_minutes)
-    failures = db_session.exec(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(col(LoginAttempt.key_hash).in_(keys), LoginAttempt.attempted_at >= window_start)
-    ).one()
-    if failures >= settings.login_throttle_attempts:
-        raise TooManyAttempts(
-            N_("Too many failed sign-in attempts. Try again in {minutes} minutes."),
-            minutes=settings.login_throttle_minutes,
-        )
+    attempts = _reserve_attempt(db_session, keys=keys)
     account = db_session.exec(
         select(Account).where(Account.email == normalize_email(email))
     ).first()
@@ -92,11 +154,11 @@ def authenticate(db_session: Session, *, email: str, password: str, client_addre
     except (VerificationError, InvalidHashError):
         valid = False
     if not valid or account is None:
-        for key in keys:
-            db_session.add(LoginAttempt(key_hash=key))
-        db_session.commit()
+        db_session.rollback()  # the failure stays recorded: it was committed beforehand
         raise NotAuthenticated(N_("The email or the password is not correct."), field="email")
-    db_session.exec(delete(LoginAttempt).where(LoginAttempt.key_hash == keys[0]))
+    # Signed in: the pair starts afresh; this try no longer counts against the address.
+    db_session.exec(delete(LoginAttempt).where(col(LoginAttempt.key_hash) == keys[0]))
+    db_session.exec(delete(LoginAttempt).where(col(LoginAttempt.id) == attempts[1].id))
     if password_hasher.check_needs_rehash(account.password_hash):
         account.password_hash = password_hasher.hash(password)
         db_session.add(account)

@@ -9,6 +9,7 @@ from app.delegations.errors import InvalidFields
 from app.delegations.schemas import DelegationDetailsIn, ParticipantIn
 from app.errors import DomainError, InvalidInput
 from app.i18n import N_
+from app.web.text_input import SINGLE_LINE_MESSAGE
 
 PARTICIPANT_FIELDS = tuple(ParticipantIn.model_fields)
 DETAIL_FIELDS = tuple(DelegationDetailsIn.model_fields)
@@ -30,7 +31,11 @@ def _parse(model: type[ParticipantIn] | type[DelegationDetailsIn], values: dict[
         errors: list[DomainError] = []
         for item in error.errors():
             field = str(item["loc"][-1]) if item["loc"] else None
-            if field in ("arrival_date", "departure_date"):
+            if item["type"] == "single_line":
+                message = SINGLE_LINE_MESSAGE
+            elif item["type"] == "value_error":  # InputModel: a control character
+                message = N_("Control characters are not allowed.")
+            elif field in ("arrival_date", "departure_date"):
                 message = N_("Enter a date as YYYY-MM-DD.")
             elif field == "role":
                 message = N_("Choose a role from the list.")
@@ -179,14 +184,27 @@ def invitation_from_form(form: FormData) -> Any:
         )
     if errors:
         raise InvalidFields(errors)
-    return InvitationIn(
-        entity_codes=codes,
-        african_union_members=bool(form.get("african_union_members")),
-        previous_edition_slug=str(form.get("previous_edition_slug") or "").strip()[:80] or None,
-        focal_point_email=str(form.get("focal_point_email") or "").strip()[:254] or None,
-        focal_point_language=str(form.get("focal_point_language") or "en")[:2],
-        quota_override=int(quota) if quota else None,
-    )
+    try:
+        return InvitationIn(
+            entity_codes=codes,
+            african_union_members=bool(form.get("african_union_members")),
+            previous_edition_slug=str(form.get("previous_edition_slug") or "").strip()[:80] or None,
+            focal_point_email=str(form.get("focal_point_email") or "").strip()[:254] or None,
+            focal_point_language=str(form.get("focal_point_language") or "en")[:2],
+            quota_override=int(quota) if quota else None,
+        )
+    except ValidationError as error:
+        raise InvalidFields(
+            [
+                InvalidInput(
+                    SINGLE_LINE_MESSAGE
+                    if item["type"] == "single_line"
+                    else N_("This value has not the expected form."),
+                    field=str(item["loc"][0]),
+                )
+                for item in error.errors()
+            ]
+        ) from None
 
 
 def review_from_form(form: FormData) -> tuple[list[int], Any, str | None]:

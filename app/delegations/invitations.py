@@ -27,6 +27,7 @@ from app.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from app.i18n import LANGUAGES, N_
 from app.mail import service as mail_service
 from app.timestamps import utcnow
+from app.web.text_input import require_single_line
 
 REQUESTS_PER_HOUR = 5
 
@@ -217,6 +218,12 @@ def request_to_join(
     settings = windows.settings_of(db_session, edition)
     if not settings.requests_open:
         raise NotFound(N_("This edition does not take requests to participate."))
+    for field, value in (
+        ("entity_code", entity_code),
+        ("contact_name", contact_name),
+        ("contact_email", contact_email),
+    ):
+        require_single_line(value, field=field)
     client_key = digest(f"join:{client_address}")
     since = utcnow() - timedelta(hours=1)
     recent = db_session.exec(

@@ -16,6 +16,7 @@ from app.editions.dependencies import VisibleEdition
 from app.entities import service as entities_service
 from app.errors import DomainError, NotFound
 from app.i18n import N_
+from app.web.client_address import client_address
 from app.web.templating import render
 
 router = APIRouter(prefix="/editions/{slug}/participate", include_in_schema=False)
@@ -87,7 +88,7 @@ def participate_submit(
             contact_email=contact_email,
             language=request.state.language,
             message=message,
-            client_address=request.client.host if request.client else "unknown",
+            client_address=client_address(request),
         )
     except DomainError as error:
         errors = forms.field_errors(i18n.get_translations(request.state.language).gettext, error)

@@ -4,9 +4,9 @@ Works without JavaScript: each action is a form post that comes back to the page
 or re-renders it with the messages next to the fields (422). The link is the credential:
 a dependency resolves it to the delegation or answers 404."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from app import i18n
@@ -21,6 +21,7 @@ from app.delegations.participants import focal_point_actor
 from app.editions.models import Edition
 from app.errors import DomainError
 from app.mail import service as mail_service
+from app.web.params import MAX_ROW_ID
 from app.web.templating import render
 
 router = APIRouter(prefix="/register/{token}", include_in_schema=False)
@@ -74,7 +75,7 @@ def register_form(
     edition: FocalEdition,
     delegation: FocalDelegation,
     db_session: DbSessionDep,
-    edit: int | None = None,
+    edit: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
 ) -> HTMLResponse:
     """The delegation's registration: details, members, letter; read-only after the deadline."""
     return _page(request, db_session, edition, delegation, token=token, editing=edit)

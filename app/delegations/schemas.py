@@ -16,15 +16,16 @@ from app.delegations.models import (
     ParticipantStatus,
 )
 from app.entities.models import EntityType
+from app.web.params import ONE_LINE, InputModel
 
 Loose = Annotated[str, StringConstraints(max_length=2000)]
+# Names, functions, addresses: they go into mail headers, badges and file names.
+OneLine = Annotated[str, StringConstraints(max_length=2000), ONE_LINE]
 RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]  # fits an SQL integer on every backend
 
 
-class RegistrationSettingsIn(BaseModel):
+class RegistrationSettingsIn(InputModel):
     """Times are local to the edition's time zone, as organisers think of them."""
-
-    model_config = ConfigDict(extra="forbid")
 
     opens_at: datetime | None = None
     deadline_at: datetime | None = None
@@ -43,40 +44,34 @@ class RegistrationSettingsRead(BaseModel):
     is_open: bool
 
 
-class InvitationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    entity_codes: list[Annotated[str, StringConstraints(max_length=20)]] = Field(
+class InvitationIn(InputModel):
+    entity_codes: list[Annotated[str, StringConstraints(max_length=20), ONE_LINE]] = Field(
         default_factory=list, max_length=400
     )
     african_union_members: bool = False
-    previous_edition_slug: str | None = Field(default=None, max_length=80)
-    focal_point_email: str | None = Field(default=None, max_length=254)
+    previous_edition_slug: Annotated[str, StringConstraints(max_length=80), ONE_LINE] | None = None
+    focal_point_email: Annotated[str, StringConstraints(max_length=254), ONE_LINE] | None = None
     focal_point_language: str = Field(default="en", max_length=2)
     quota_override: int | None = Field(default=None, ge=1, le=500)
 
 
-class DelegationDetailsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    focal_point_name: Loose | None = None
-    focal_point_email: Loose | None = None
-    focal_point_phone: Loose | None = None
-    focal_point_language: Loose = "en"
+class DelegationDetailsIn(InputModel):
+    focal_point_name: OneLine | None = None
+    focal_point_email: OneLine | None = None
+    focal_point_phone: OneLine | None = None
+    focal_point_language: OneLine = "en"
 
 
-class ParticipantIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    honorific: Loose | None = None
-    given_name: Loose = ""
-    family_name: Loose = ""
-    function: Loose = ""
-    agency: Loose | None = None
+class ParticipantIn(InputModel):
+    honorific: OneLine | None = None
+    given_name: OneLine = ""
+    family_name: OneLine = ""
+    function: OneLine = ""
+    agency: OneLine | None = None
     role: DelegationRole = DelegationRole.member
-    email: Loose = ""
-    phone: Loose | None = None
-    interpretation_language: Loose = "en"
+    email: OneLine = ""
+    phone: OneLine | None = None
+    interpretation_language: OneLine = "en"
     gender: Gender | None = None  # optional, for statistics only
     arrival_date: date | None = None
     departure_date: date | None = None
@@ -124,18 +119,14 @@ class DelegationRead(BaseModel):
     registration_link: str | None = None  # shown once, when the link is issued
 
 
-class DelegationUpdate(BaseModel):
+class DelegationUpdate(InputModel):
     """A new status, and/or the delegation's own quota (null: the edition's default)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     status: DelegationStatus | None = None
     quota_override: int | None = Field(default=None, ge=1, le=500)
 
 
-class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReviewIn(InputModel):
     participant_ids: list[RowId] = Field(min_length=1, max_length=1000)
     status: ParticipantStatus
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
@@ -158,7 +149,5 @@ class JoinRequestRead(BaseModel):
     registration_link: str | None = None  # shown once, when an approval invites the entity
 
 
-class JoinDecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class JoinDecisionIn(InputModel):
     decision: Literal["approve", "refuse"]

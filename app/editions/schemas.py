@@ -6,10 +6,16 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from app.editions.models import EditionKind, EditionStatus
-from app.web.params import InputModel
+from app.web.params import ONE_LINE, InputModel, TimeZoneName
 
-Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text300 = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), ONE_LINE
+]
+Text120 = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), ONE_LINE
+]
+Venue = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), ONE_LINE]
+CountryCode = Annotated[str, StringConstraints(max_length=20), ONE_LINE]
 Slug = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=3, max_length=80)
 ]
@@ -25,11 +31,11 @@ class EditionCreate(InputModel):
     city_en: Text120
     city_fr: Text120 | None = None
     city_ar: Text120 | None = None
-    country_code: str | None = Field(default="MAR", max_length=20)
-    venue: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    country_code: CountryCode | None = "MAR"
+    venue: Venue | None = None
     start_date: date | None = None
     end_date: date | None = None
-    time_zone: str = Field(default="Africa/Casablanca", max_length=60)
+    time_zone: TimeZoneName = "Africa/Casablanca"
 
     # The dates' order and the precursor's lack of a number are checked by the service,
     # so that the form shows the message next to the field it concerns.
@@ -42,11 +48,11 @@ class EditionUpdate(InputModel):
     city_en: Text120 | None = None
     city_fr: Text120 | None = None
     city_ar: Text120 | None = None
-    venue: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
-    country_code: str | None = Field(default=None, max_length=20)
+    venue: Venue | None = None
+    country_code: CountryCode | None = None
     start_date: date | None = None
     end_date: date | None = None
-    time_zone: str | None = Field(default=None, max_length=60)
+    time_zone: TimeZoneName | None = None
     summary_en: str | None = Field(default=None, max_length=20000)
     summary_fr: str | None = Field(default=None, max_length=20000)
     summary_ar: str | None = Field(default=None, max_length=20000)
@@ -144,7 +150,7 @@ class EditionEditForm(EditionUpdate):
 
     title_en: Text300
     city_en: Text120
-    time_zone: str = Field(max_length=60)
+    time_zone: TimeZoneName
 
 
 class TransitionRequest(InputModel):

@@ -4,7 +4,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, func, select
 
@@ -16,6 +15,7 @@ from app.entities.models import Entity
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
 from app.timestamps import utcnow
+from app.web.params import is_time_zone
 
 
 def list_editions(
@@ -106,12 +106,8 @@ def _check_dates(start_date: date | None, end_date: date | None) -> None:
 
 
 def _check_time_zone(name: str) -> None:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise InvalidInput(
-            N_("'{zone}' is not a known time zone."), field="time_zone", zone=name
-        ) from error
+    if not is_time_zone(name):
+        raise InvalidInput(N_("'{zone}' is not a known time zone."), field="time_zone", zone=name)
 
 
 def propose_next_number(db_session: Session) -> int:
@@ -194,7 +190,7 @@ def update_edition(
     start_date = changes.get("start_date", edition.start_date)
     end_date = changes.get("end_date", edition.end_date)
     _check_dates(start_date, end_date)
-    if changes.get("time_zone"):
+    if "time_zone" in changes:
         _check_time_zone(changes["time_zone"])
     if "country_code" in changes:
         country = _entity_by_code(db_session, changes.pop("country_code"))

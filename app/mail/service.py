@@ -10,6 +10,7 @@ import logging
 import smtplib
 import ssl
 from datetime import timedelta
+from email import errors, policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from functools import lru_cache
@@ -81,25 +82,13 @@ def queue_message(
         kind=kind,
         to_address=to_address,
         language=language if language in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE,
-        subject=subject[:300],
+        subject=" ".join(subject.split())[:300],  # one line, whatever the title held
         body_text=body,
         edition_id=edition_id,
         delegation_id=delegation_id,
     )
     db_session.add(message)
     return message
-
-
-def _email(message: OutboxMessage, settings: Settings) -> EmailMessage:
-    email = EmailMessage()
-    email["From"] = settings.mail_from
-    email["To"] = message.to_address
-    email["Subject"] = message.subject
-    email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = make_msgid(domain="marrakech-platform.example")
-    email.set_content(message.body_text)
-    email["Content-Language"] = message.language  # after set_content, which resets Content-*
-    return email
 
 
 def _send_smtp(email: EmailMessage, settings: Settings) -> None:
@@ -120,10 +109,37 @@ def _write_eml(message: OutboxMessage, email: EmailMessage, settings: Settings) 
     return name
 
 
+class UnsendableMessage(ValueError):
+    """A stored message that no retry can send (a line feed in its subject or address)."""
+
+
+def _email(message: OutboxMessage, settings: Settings) -> EmailMessage:
+    # The default policy refuses a header value holding CR or LF (a header injection);
+    # say which header without echoing its value, which may be personal data.
+    email = EmailMessage(policy=policy.default)
+    for name, value in (
+        ("From", settings.mail_from),
+        ("To", message.to_address),
+        ("Subject", message.subject),
+    ):
+        try:
+            email[name] = value
+        except (ValueError, IndexError, errors.HeaderParseError) as error:
+            raise UnsendableMessage(f"invalid {name} header") from error
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(domain="marrakech-platform.example")
+    email.set_content(message.body_text)
+    email["Content-Language"] = message.language  # after set_content, which resets Content-*
+    return email
+
+
 def deliver_queued(
     db_session: Session, *, settings: Settings | None = None, limit: int = 100
 ) -> dict[str, int]:
-    """Send (or write) every message that is due; return how many went and failed."""
+    """Send (or write) every message that is due; return how many went and failed.
+
+    Each message succeeds or fails on its own: a failure is recorded on the message (its
+    kind, never its text, which may echo an address), and the batch carries on."""
     settings = settings or get_settings()
     now = utcnow()
     due = list(
@@ -140,9 +156,9 @@ def deliver_queued(
     for message in due:
         if not _lease(db_session, message):
             continue  # another worker is delivering it
-        email = _email(message, settings)
         message.attempts += 1
         try:
+            email = _email(message, settings)
             if settings.smtp_host:
                 _send_smtp(email, settings)
                 message.status = OutboxStatus.sent
@@ -153,7 +169,12 @@ def deliver_queued(
                 result["written"] += 1
             message.sent_at = utcnow()
             message.last_error = None
-        except (OSError, smtplib.SMTPException) as error:
+        except UnsendableMessage as error:
+            message.last_error = f"{type(error).__name__}: {error}"[:500]
+            message.status = OutboxStatus.failed  # the same text would fail every time
+            result["failed"] += 1
+            log.warning("outbox message %s cannot be sent: %s", message.id, error)
+        except Exception as error:  # noqa: BLE001 - one message must never stop the batch
             # The error text of an SMTP server may echo the recipient: keep only its kind.
             message.last_error = f"{type(error).__name__}: {getattr(error, 'smtp_code', '')}"[:500]
             message.next_attempt_at = utcnow() + timedelta(minutes=2**message.attempts)
@@ -161,7 +182,10 @@ def deliver_queued(
                 message.status = OutboxStatus.failed
             result["failed"] += 1
             log.warning(
-                "outbox message %s not delivered (attempt %s)", message.id, message.attempts
+                "outbox message %s not delivered (attempt %s, %s)",
+                message.id,
+                message.attempts,
+                type(error).__name__,
             )
         db_session.add(message)
         db_session.commit()

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.outcomes.models import OutcomeKind, OutcomeStatus
-from app.web.params import InputModel, RowId
+from app.web.params import ONE_LINE, InputModel, RowId
 
 StatementId = RowId
 RevisionNumber = Annotated[int, Field(ge=1, le=2_147_483_647)]
@@ -15,7 +15,9 @@ RevisionNumber = Annotated[int, Field(ge=1, le=2_147_483_647)]
 _Payload = InputModel
 
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), ONE_LINE
+]
 Body = Annotated[str, StringConstraints(max_length=200_000)]
 Symbol = Annotated[
     str,

@@ -9,8 +9,9 @@ from pydantic import BaseModel, ValidationError
 
 from app.errors import DomainError
 from app.i18n import N_
+from app.web.params import TIME_ZONE_MESSAGE
 from app.web.templating import error_message
-from app.web.text_input import CONTROL_CHARACTERS
+from app.web.text_input import CONTROL_CHARACTERS, SINGLE_LINE_MESSAGE
 
 ERROR_MESSAGES = {
     "missing": N_("This field is required."),
@@ -29,6 +30,8 @@ ERROR_MESSAGES = {
     "string_pattern_mismatch": N_("This value has not the expected form."),
     "enum": N_("Choose one of the options."),
     "literal_error": N_("Choose one of the options."),
+    "single_line": SINGLE_LINE_MESSAGE,
+    "time_zone": TIME_ZONE_MESSAGE,
 }
 
 
