@@ -35,9 +35,7 @@ def test_a_burst_of_every_kind_of_write_gets_no_server_error_and_loses_nothing(
         stored = stored_state(url, scenario)
     log = log_file.read_text(errors="replace")
 
-    unexplained = [
-        (a.kind, a.status, a.text[:300]) for a in answers if refusal_without_rule(a)
-    ]
+    unexplained = [(a.kind, a.status, a.text[:300]) for a in answers if refusal_without_rule(a)]
     assert unexplained == [], Counter((kind, status) for kind, status, _ in unexplained)
     acknowledged = Counter(a.kind for a in answers if a.acknowledged)
     # Nothing stands in the way of these: each must have been done.

@@ -126,7 +126,11 @@ def prepare(url: str, *, rounds: int = ROUNDS) -> Scenario:
             db_session.add(delegation)
             db_session.commit()
             link = invitations.reissue_link(
-                db_session, edition=edition, delegation=delegation, entity=entity, actor=COMMAND_LINE
+                db_session,
+                edition=edition,
+                delegation=delegation,
+                entity=entity,
+                actor=COMMAND_LINE,
             )
             if index < FOCAL_DELEGATIONS:
                 tokens.append(link.rsplit("/", 1)[1])
@@ -161,7 +165,9 @@ def prepare(url: str, *, rounds: int = ROUNDS) -> Scenario:
                 actor=COMMAND_LINE,
             )
             items.append(entry.item.id)
-        organisers = [f"{MARK.lower()}.organiser{index}@unoct.example" for index in range(ORGANISERS)]
+        organisers = [
+            f"{MARK.lower()}.organiser{index}@unoct.example" for index in range(ORGANISERS)
+        ]
         for email in organisers:
             auth_service.create_account(
                 db_session, email=email, password=PASSWORD, role=Role.organiser, actor=COMMAND_LINE
@@ -392,15 +398,18 @@ def stored_state(url: str, scenario: Scenario) -> dict:
 def expected_state(before: dict, answers: list[Answer]) -> dict:
     """What the database must hold: the state before plus exactly the acknowledged writes."""
     acknowledged = [answer for answer in answers if answer.acknowledged]
+
+    def keys(kind: str) -> Counter:
+        return Counter(answer.key for answer in acknowledged if answer.kind == kind)
+
     expected = {
-        "members": before["members"] + Counter(a.key for a in acknowledged if a.kind == "focal_point"),
+        "members": before["members"] + keys("focal_point"),
         "items": dict(before["items"]),
-        "outcomes": before["outcomes"] + Counter(a.key for a in acknowledged if a.kind == "outcome"),
+        "outcomes": before["outcomes"] + keys("outcome"),
         "reissues": dict(before["reissues"]),
         "links": dict(before["links"]),
-        "login_sessions": before["login_sessions"]
-        + sum(1 for a in acknowledged if a.kind == "sign_in"),
-        "joins": before["joins"] + Counter(a.key for a in acknowledged if a.kind == "join"),
+        "login_sessions": before["login_sessions"] + keys("sign_in").total(),
+        "joins": before["joins"] + keys("join"),
     }
     for answer in acknowledged:  # rounds run one after another, answers in round order
         if answer.kind == "agenda":
