@@ -16,7 +16,7 @@ from app.config import ROOT_DIR, get_settings
 from app.content_version import current_version_async
 from app.delegations import uploads
 from app.errors import DomainError
-from app.web.access_log import scrub_access_log
+from app.web.log_privacy import scrub_server_logs
 from app.web.middleware import (
     BodySizeLimitMiddleware,
     LanguageMiddleware,
@@ -67,7 +67,7 @@ def create_app() -> FastAPI:
         larger=[(uploads.LETTER_UPLOAD_PATH, uploads.MAX_LETTER_REQUEST_BYTES)],
     )
     app.add_middleware(RequestLogMiddleware)
-    scrub_access_log()
+    scrub_server_logs()
     return app
 
 

@@ -9,6 +9,7 @@ and bench/registration.py."""
 
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -315,10 +316,14 @@ def _jobs(scenario: Scenario, round_number: int) -> list[Job]:
     return jobs
 
 
-def fire_round(base_url: str, scenario: Scenario, round_number: int) -> list[Answer]:
-    """One round: every request of the round sent at the same moment; their answers."""
+def fire_round(
+    base_url: str, scenario: Scenario, round_number: int, timings: list[float] | None = None
+) -> list[Answer]:
+    """One round: every request of the round sent at the same moment; their answers (and,
+    in ``timings``, the seconds from that moment to the last answer)."""
     jobs = _jobs(scenario, round_number)
-    barrier = threading.Barrier(len(jobs))
+    released: list[float] = []
+    barrier = threading.Barrier(len(jobs), action=lambda: released.append(time.perf_counter()))
 
     def run(job: Job) -> Answer:
         with httpx.Client(base_url=base_url, timeout=120) as http:
@@ -329,7 +334,10 @@ def fire_round(base_url: str, scenario: Scenario, round_number: int) -> list[Ans
                 return Answer("transport", 599, repr(error), "")
 
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(run, jobs))
+        answers = list(pool.map(run, jobs))
+    if timings is not None and released:
+        timings.append(time.perf_counter() - released[0])
+    return answers
 
 
 def refusal_without_rule(answer: Answer) -> bool:

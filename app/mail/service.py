@@ -138,6 +138,9 @@ def deliver_queued(
             .limit(limit)
         )
     )
+    # End the read: each message is leased in a transaction of its own, and no transaction
+    # (on SQLite, no write lock) is left open when there is nothing to send.
+    db_session.commit()
     result = {"sent": 0, "written": 0, "failed": 0}
     for message in due:
         if not _lease(db_session, message):

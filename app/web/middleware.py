@@ -20,8 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import i18n
 from app.config import get_settings
-from app.web.access_log import UNMATCHED, route_template
 from app.web.csrf import CSRF_COOKIE
+from app.web.log_privacy import UNMATCHED, route_template
 
 request_log = logging.getLogger("marrakech.requests")
 SECURITY_HEADERS = {
