@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
 from app.audit.service import COMMAND_LINE
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.config import get_settings
-from app.db import get_engine
+from app.db import get_engine, write_session, writer
 from app.errors import DomainError
 
 app = typer.Typer(
@@ -70,7 +69,7 @@ def seed() -> None:
     """Load the historical record and the entity catalogue (safe to run again)."""
     from app.history.seeding import seed_all
 
-    with Session(get_engine(), expire_on_commit=False) as db_session:
+    with write_session() as db_session:
         report = seed_all(db_session)
     typer.echo(
         f"seeded {report.sources} sources, {report.entities} entities, "
@@ -121,7 +120,7 @@ def create_organizer(
 ) -> None:
     """Create an organiser account; the password is prompted for (or read from stdin)."""
     password = _read_password(password_stdin)
-    with Session(get_engine(), expire_on_commit=False) as db_session:
+    with write_session() as db_session:
         try:
             account = auth_service.create_account(
                 db_session, email=email, password=password, role=role, actor=COMMAND_LINE
@@ -140,7 +139,7 @@ def create_token(
     ] = "command line",
 ) -> None:
     """Print a new bearer token for EMAIL's account (shown once, stored hashed)."""
-    with Session(get_engine(), expire_on_commit=False) as db_session:
+    with write_session() as db_session:
         account = auth_service.get_account_by_email(db_session, email)
         if account is None:
             _fail(f"no account for {email}")
@@ -157,7 +156,7 @@ def revoke_token(
 ) -> None:
     """Revoke a bearer token at once."""
     secret = sys.stdin.readline().strip() if token == "-" else token  # noqa: S105
-    with Session(get_engine(), expire_on_commit=False) as db_session:
+    with write_session() as db_session:
         api_token = auth_service.find_api_token(db_session, secret)
         if api_token is None:
             _fail("no such token")
@@ -171,7 +170,7 @@ def send_mail() -> None:
     """Send (or write as .eml) every queued message that is due; run it from cron."""
     from app.mail import service as mail_service
 
-    with Session(get_engine(), expire_on_commit=False) as db_session:
+    with write_session() as db_session:
         result = mail_service.deliver_queued(db_session)
     typer.echo(f"sent {result['sent']}, written {result['written']}, failed {result['failed']}")
 
@@ -186,7 +185,7 @@ def demo(
     agenda (never part of the historical record)."""
     from app.demo import create_demo_edition
 
-    with Session(get_engine(), expire_on_commit=False) as db_session:
+    with write_session() as db_session:
         edition = create_demo_edition(db_session, delegations=delegations)
     typer.echo(f"demo edition {edition.slug} with {delegations} delegations and an agenda")
 
@@ -197,7 +196,7 @@ def demo_agenda(slug: str) -> None:
     from app.agenda.demo import add_demo_agenda
     from app.editions import service as editions_service
 
-    with Session(get_engine(), expire_on_commit=False) as db_session:
+    with write_session() as db_session:
         try:
             edition = editions_service.get_edition(db_session, slug, include_drafts=True)
             add_demo_agenda(db_session, edition=edition, actor=COMMAND_LINE)
@@ -220,7 +219,7 @@ def purge_personal_data(
     from app.retention import service as retention_service
     from app.timestamps import utcnow
 
-    with Session(get_engine(), expire_on_commit=False) as db_session:
+    with write_session() as db_session:
         try:
             found = editions_service.get_edition(db_session, edition, include_drafts=True)
             report = retention_service.purge_personal_data(
@@ -274,7 +273,7 @@ def import_database(
     from app import backup
 
     try:
-        counts = backup.import_archive(get_engine(), backup.read_archive(file))
+        counts = backup.import_archive(writer(get_engine()), backup.read_archive(file))
     except backup.ArchiveError as error:
         _fail(str(error))
         return

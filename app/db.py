@@ -1,11 +1,14 @@
 """Database engine, constraint naming convention and the per-request unit of work."""
 
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import Depends
+import anyio
+from anyio.lowlevel import RunVar
+from fastapi import Depends, Request
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
@@ -44,14 +47,18 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
             kwargs.setdefault("pool_size", 10)
             kwargs.setdefault("max_overflow", POOL_HEADROOM)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            **kwargs,
         )
         _make_sqlite_transactional(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", POOL_HEADROOM)
-    return create_engine(url, **kwargs)
+    # Bound values are names, emails and audit records: never in an error message or a log.
+    return create_engine(url, hide_parameters=True, **kwargs)
 
 
 def _make_sqlite_transactional(engine: Engine) -> None:
@@ -104,22 +111,86 @@ def get_engine() -> Engine:
     return build_engine(get_settings().database_url)
 
 
-def get_db_session() -> Iterator[Session]:
-    """One unit of work per request; services commit, anything left open is rolled back."""
-    with Session(get_engine(), expire_on_commit=False) as db_session:
-        try:
+@lru_cache
+def writer(engine: Engine) -> Engine:
+    """The engine for units of work that may write: on SQLite each of their transactions
+    begins IMMEDIATE, holding the write lock from its first statement (a transaction that
+    reads first and writes later is refused at once when another connection committed in
+    between, whatever the busy timeout); on PostgreSQL nothing changes."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def write_session() -> Session:
+    """A unit of work that may write, outside a request (command line, background work)."""
+    return Session(writer(get_engine()), expire_on_commit=False)
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The requests of one process that may write take turns here, waiting on the event loop (no
+# thread held), then hold the database's write lock for their whole unit of work.
+_write_turn: RunVar[anyio.Lock] = RunVar("write_turn")
+
+
+def _turn() -> anyio.Lock:
+    try:
+        return _write_turn.get()
+    except LookupError:
+        lock = anyio.Lock()
+        _write_turn.set(lock)
+        return lock
+
+
+@asynccontextmanager
+async def _unit_of_work(db_session: Session) -> AsyncIterator[Session]:
+    """Roll back what is left open and give the connection back (in a worker thread, and
+    even when the request is cancelled, so that the write lock is always released)."""
+    try:
+        yield db_session
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(db_session.rollback)
+        raise
+    finally:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(db_session.close)
+
+
+async def get_db_session(request: Request) -> AsyncIterator[Session]:
+    """One unit of work per request; services commit, anything left open is rolled back.
+
+    A request that may write (POST, PUT, PATCH, DELETE) begins its transaction at once, on
+    SQLite IMMEDIATE after its turn among this process's writers, so that reading then
+    writing can never be refused; reads (GET, HEAD) never take the write lock and, in WAL
+    mode, never wait for a writer."""
+    engine = get_engine()
+    if request.method not in UNSAFE_METHODS:
+        async with _unit_of_work(Session(engine, expire_on_commit=False)) as db_session:
             yield db_session
-        except Exception:
-            db_session.rollback()
-            raise
+        return
+    db_session = Session(writer(engine), expire_on_commit=False)
+    if engine.dialect.name != "sqlite":
+        async with _unit_of_work(db_session):
+            yield db_session
+        return
+    async with _turn(), _unit_of_work(db_session):
+        # Wait for other processes' writers in a worker thread, not on the event loop.
+        await anyio.to_thread.run_sync(db_session.connection)
+        yield db_session
 
 
-DbSessionDep = Annotated[Session, Depends(get_db_session)]
+# Closed when the route returns, before the response is sent: a writer's turn is not held
+# while the response goes out, nor during the mail delivery that follows it (which opens
+# its own transactions on the same session).
+DbSessionDep = Annotated[Session, Depends(get_db_session, scope="function")]
 
 
 def begin_immediate(db_session: Session) -> None:
     """Start a write transaction now: commit the reads done so far (access checks, lookups)
-    and, on SQLite, BEGIN IMMEDIATE so that the write lock is held from the first statement."""
+    and, on SQLite, BEGIN IMMEDIATE so that the write lock is held from the first statement.
+    Nothing to do in a unit of work whose transactions already begin IMMEDIATE (requests
+    that may write, the command line)."""
+    if db_session.get_bind().get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+        return
     if db_session.in_transaction():
         db_session.commit()
     db_session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

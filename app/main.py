@@ -17,6 +17,7 @@ from app.content_version import current_version_async
 from app.delegations import uploads
 from app.errors import DomainError
 from app.health import PATHS as HEALTH_PATHS
+from app.web.log_privacy import scrub_server_logs
 from app.web.middleware import (
     BodySizeLimitMiddleware,
     LanguageMiddleware,
@@ -67,6 +68,7 @@ def create_app() -> FastAPI:
         larger=[(uploads.LETTER_UPLOAD_PATH, uploads.MAX_LETTER_REQUEST_BYTES)],
     )
     app.add_middleware(RequestLogMiddleware)
+    scrub_server_logs()
     return app
 
 

@@ -169,13 +169,16 @@ def served(
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 120  # a busy machine may take long to import the app
+        while True:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                     break
             except OSError:
                 if process.poll() is not None:
                     raise SystemExit(f"server for {app_path} exited") from None
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"server for {app_path} did not start") from None
                 time.sleep(0.05)
         yield base
     finally:

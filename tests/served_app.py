@@ -76,26 +76,40 @@ def open_edition(url: str, delegations: int, quota: int = 500) -> list[str]:
 
 
 @contextmanager
-def served_app(url: str, var_dir: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """The application served by uvicorn in its own process, as in production."""
+def served_app(
+    url: str,
+    var_dir: Path,
+    *,
+    workers: int = 1,
+    log_file: Path | None = None,
+    log_level: str = "INFO",
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """The application served by uvicorn in its own process, as in production. With a
+    ``log_file``, everything the processes print goes there (uvicorn's access log included,
+    as plain ``uvicorn app.asgi:app`` has it); otherwise it is thrown away."""
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "MARRAKECH_ENVIRONMENT": "development",
         "MARRAKECH_VAR_DIR": str(var_dir),
+        "MARRAKECH_LOG_LEVEL": log_level,
     }
+    # Workers import the application from bytecode, written once, as on a server: compiling
+    # every library from source in each of several workers at once takes minutes.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    command = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers)]
+    command += ["--log-level", log_level.lower()]
+    output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
+    if log_file is None:
+        command.append("--no-access-log")
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1"]
-        + ["--port", str(port), "--no-access-log"],
-        cwd=ROOT_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command, cwd=ROOT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
                 if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
@@ -103,10 +117,12 @@ def served_app(url: str, var_dir: Path) -> Iterator[tuple[subprocess.Popen, str]
             except httpx.TransportError:
                 pass
             assert process.poll() is None, "the server did not start"
-            assert time.monotonic() < deadline, "the server did not answer within a minute"
+            assert time.monotonic() < deadline, "the server did not answer within two minutes"
             time.sleep(0.1)
         yield process, base_url
     finally:
         if process.poll() is None:
             process.terminate()
             process.wait(timeout=30)
+        if log_file:
+            output.close()

@@ -12,13 +12,12 @@ from fastapi.params import Depends as DependsParam
 
 from app.auth import service as auth_service
 from app.auth.models import ROLE_RANK, Account, Role
-from app.db import DbSessionDep
+from app.db import UNSAFE_METHODS, DbSessionDep
 from app.errors import Forbidden, NotAuthenticated
 from app.i18n import N_
 from app.web.csrf import CSRF_FIELD, csrf_token_is_valid
 
 LOGIN_COOKIE = "mp_login"
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class Access(StrEnum):
@@ -68,7 +67,9 @@ def _resolve_account(request: Request, db_session: Any) -> tuple[Account | None,
         scheme, _, secret = authorization.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise NotAuthenticated(N_("The Authorization header must be 'Bearer <token>'."))
-        account = auth_service.account_for_api_token(db_session, secret.strip())
+        account = auth_service.account_for_api_token(
+            db_session, secret.strip(), record_use=request.method in UNSAFE_METHODS
+        )
         if account is None:
             raise NotAuthenticated(N_("This token is not valid or has been revoked."))
         return account, True

@@ -247,7 +247,11 @@ def find_api_token(db_session: Session, secret: str) -> ApiToken | None:
     return db_session.exec(select(ApiToken).where(ApiToken.token_hash == digest(secret))).first()
 
 
-def account_for_api_token(db_session: Session, secret: str) -> Account | None:
+def account_for_api_token(
+    db_session: Session, secret: str, *, record_use: bool = True
+) -> Account | None:
+    """The token's account; ``record_use`` notes when it was last used (a write, so only
+    in a unit of work that may write: a read-only request never takes the write lock)."""
     result = db_session.exec(
         select(Account, ApiToken)
         .join(ApiToken, col(ApiToken.account_id) == Account.id)
@@ -257,7 +261,9 @@ def account_for_api_token(db_session: Session, secret: str) -> Account | None:
         return None
     account, token = result
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+    if record_use and (
+        token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5)
+    ):
         token.last_used_at = now
         db_session.add(token)
         db_session.commit()

@@ -127,7 +127,7 @@ def invite_delegations(
     issued = invitations.invite_entities(
         db_session, edition=edition, invitation_in=invitation_in, actor=actor_for(account)
     )
-    background.add_task(mail_service.deliver_queued, db_session)
+    background.add_task(mail_service.deliver_after_response, db_session)
     settings = windows.settings_of(db_session, edition)
     return [delegation_read(i.delegation, i.entity, settings, 0, 0, i.link) for i in issued]
 
@@ -184,7 +184,7 @@ def reissue_link(
     link = invitations.reissue_link(
         db_session, edition=edition, delegation=delegation, entity=entity, actor=actor_for(account)
     )
-    background.add_task(mail_service.deliver_queued, db_session)
+    background.add_task(mail_service.deliver_after_response, db_session)
     return _read(db_session, edition, delegation, link)
 
 
@@ -204,7 +204,7 @@ def submit_delegation(
     participants.submit_delegation(
         db_session, edition=edition, delegation=delegation, actor=actor_for(account)
     )
-    background.add_task(mail_service.deliver_queued, db_session)
+    background.add_task(mail_service.deliver_after_response, db_session)
     return _read(db_session, edition, delegation)
 
 
@@ -332,7 +332,7 @@ def review_participants(
         actor=actor_for(account),
     )
     if review_in.status == ParticipantStatus.accredited:
-        background.add_task(mail_service.deliver_queued, db_session)
+        background.add_task(mail_service.deliver_after_response, db_session)
     return [ParticipantRead.model_validate(p) for p in reviewed]
 
 
@@ -370,7 +370,7 @@ def decide_join_request(
         approve=decision_in.decision == "approve",
         actor=actor_for(account),
     )
-    background.add_task(mail_service.deliver_queued, db_session)
+    background.add_task(mail_service.deliver_after_response, db_session)
     return join_request_read(request, entity, issued.link if issued else None)
 
 

@@ -134,7 +134,7 @@ async def delegations_invite(
         context = forms.table_context(db_session, edition)
         context.update(errors=_errors(request, error), values=forms.form_values(form))
         return render(request, "delegations/table.html", context, status_code=error.status_code)
-    background.add_task(mail_service.deliver_queued, db_session)
+    background.add_task(mail_service.deliver_after_response, db_session)
     return render(request, "delegations/links.html", {"edition": edition, "issued": issued})
 
 
@@ -232,7 +232,7 @@ def delegation_reissue_link(
     link = invitations.reissue_link(
         db_session, edition=edition, delegation=delegation, entity=entity, actor=actor_for(account)
     )
-    background.add_task(mail_service.deliver_queued, db_session)
+    background.add_task(mail_service.deliver_after_response, db_session)
     issued = [invitations.IssuedLink(delegation, entity, link)]
     return render(request, "delegations/links.html", {"edition": edition, "issued": issued})
 
@@ -269,7 +269,7 @@ async def delegation_review(
         context = forms.detail_context(request, view, _errors(request, error))
         return render(request, "delegations/detail.html", context, status_code=error.status_code)
     if status == ParticipantStatus.accredited:
-        background.add_task(mail_service.deliver_queued, db_session)
+        background.add_task(mail_service.deliver_after_response, db_session)
     return _to(request, "delegation_detail", slug=edition.slug, delegation_id=delegation.id)
 
 
@@ -317,7 +317,7 @@ def join_request_decide(
         approve=decision == "approve",
         actor=actor_for(account),
     )
-    background.add_task(mail_service.deliver_queued, db_session)
+    background.add_task(mail_service.deliver_after_response, db_session)
     return _to(request, "join_requests", slug=edition.slug)
 
 

@@ -248,5 +248,5 @@ def register_submit(
         )
     except DomainError as error:
         return _page(request, db_session, edition, delegation, token=token, error=error)
-    background.add_task(mail_service.deliver_queued, db_session)
+    background.add_task(mail_service.deliver_after_response, db_session)
     return _back(request, token, "submitted")

@@ -16,6 +16,8 @@ from email.utils import formatdate, make_msgid
 from functools import lru_cache
 from typing import Any
 
+import anyio
+from anyio.lowlevel import RunVar
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlmodel import Session, col, select, update
 
@@ -152,6 +154,9 @@ def deliver_queued(
             .limit(limit)
         )
     )
+    # End the read: each message is leased in a transaction of its own, and no transaction
+    # (on SQLite, no write lock) is left open when there is nothing to send.
+    db_session.commit()
     result = {"sent": 0, "written": 0, "failed": 0}
     for message in due:
         if not _lease(db_session, message):
@@ -192,6 +197,21 @@ def deliver_queued(
     return result
 
 
+# Deliveries after a response run in a few threads of their own, so that however many are
+# waiting for the database they never take the threads that requests need.
+_delivery_threads: RunVar[anyio.CapacityLimiter] = RunVar("mail_delivery_threads")
+
+
+async def deliver_after_response(db_session: Session) -> None:
+    """``deliver_queued`` as a background task of the request that queued the message."""
+    try:
+        limiter = _delivery_threads.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(2)
+        _delivery_threads.set(limiter)
+    await anyio.to_thread.run_sync(deliver_queued, db_session, limiter=limiter)
+
+
 def _lease(db_session: Session, message: OutboxMessage) -> bool:
     """Claim a message for a few minutes, atomically: concurrent deliveries (several
     requests, several processes, the cron command) never send it twice; if this process
@@ -206,10 +226,13 @@ def _lease(db_session: Session, message: OutboxMessage) -> bool:
         .values(next_attempt_at=utcnow() + LEASE)
         .execution_options(synchronize_session=False)
     )
-    db_session.commit()
     if claimed.rowcount != 1:
+        db_session.commit()
         return False
     db_session.refresh(message)
+    # Commit before sending: no transaction (on SQLite, no write lock) is held while the
+    # SMTP server takes its time.
+    db_session.commit()
     return True
 
 

@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import i18n
 from app.config import get_settings
 from app.web.csrf import CSRF_COOKIE
+from app.web.log_privacy import UNMATCHED, route_template
 
 request_log = logging.getLogger("marrakech.requests")
 SECURITY_HEADERS = {
@@ -119,23 +120,26 @@ class RequestLogMiddleware:
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
+                route_template.set(_route_template(scope))  # for uvicorn's access log
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None)
-            if template is None and scope.get("state", {}).get("served_from_cache"):
-                template = f"{scope['path']} (cached)"  # only public paths are cached
-            template = template or "(unmatched)"
             request_log.info(
                 "%s %s %s %.1fms",
                 scope["method"],
-                template,
+                _route_template(scope),
                 status[0],
                 (time.perf_counter() - started) * 1000,
             )
+
+
+def _route_template(scope: Scope) -> str:
+    template = getattr(scope.get("route"), "path", None)
+    if template is None and scope.get("state", {}).get("served_from_cache"):
+        template = f"{scope['path']} (cached)"  # only public paths are cached
+    return template or UNMATCHED
 
 
 class LanguageMiddleware:
