@@ -1,9 +1,9 @@
 """The interface is fully translated, and language negotiation follows the brief."""
 
 import re
-from gettext import c2py
 import subprocess
 import sys
+from gettext import c2py
 from pathlib import Path
 
 import pytest
