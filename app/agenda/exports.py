@@ -150,7 +150,7 @@ def _offset_changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[date
         if following.astimezone(zone).utcoffset() != before:
             low, high = moment, following
             while high - low > timedelta(seconds=1):
-                middle = low + (high - low) / 2
+                middle = low + timedelta(seconds=(high - low).total_seconds() // 2)
                 if middle.astimezone(zone).utcoffset() == before:
                     low = middle
                 else:

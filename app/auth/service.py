@@ -157,6 +157,7 @@ def authenticate(db_session: Session, *, email: str, password: str, client_addre
         db_session.rollback()  # the failure stays recorded: it was committed beforehand
         raise NotAuthenticated(N_("The email or the password is not correct."), field="email")
     # Signed in: the pair starts afresh; this try no longer counts against the address.
+    begin_immediate(db_session)
     db_session.exec(delete(LoginAttempt).where(col(LoginAttempt.key_hash) == keys[0]))
     db_session.exec(delete(LoginAttempt).where(col(LoginAttempt.id) == attempts[1].id))
     if password_hasher.check_needs_rehash(account.password_hash):
