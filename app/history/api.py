@@ -7,6 +7,7 @@ from app.auth.access import Access, allow
 from app.db import DbSessionDep
 from app.history import service as history_service
 from app.web.params import RowId
+from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/sources", tags=["sources"])
 
@@ -58,5 +59,5 @@ def get_source(source_id: RowId, request: Request, db_session: DbSessionDep) -> 
             }
         ),
         facts=facts,
-        url=str(request.url_for("source_page", source_id=source.id)),
+        url=absolute_url(request, "source_page", source_id=source.id),
     )
