@@ -44,7 +44,7 @@ EDITION_PATH = re.compile(r"/(?:api/v1/)?editions/([^/]+)")
 def edition_of(path: str) -> str | None:
     """The slug of the edition a public path belongs to, if any."""
     match = EDITION_PATH.match(path)
-    return match.group(1).removesuffix(".json") if match else None
+    return match.group(1) if match else None
 
 
 def create_app() -> FastAPI:
