@@ -301,6 +301,7 @@ class PublicResponseCache:
             if passing:
                 await send(message)
             elif message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-cache", b"miss")]
                 if scope["method"] == "GET" and _shareable(message, state):
                     held["start"] = message
                 else:
@@ -326,7 +327,7 @@ class PublicResponseCache:
                 await send({"type": "http.response.body", "body": b"".join(held["body"])})
             return None
         body = b"".join(held["body"])
-        headers = _with_vary(list(start.get("headers", [])))
+        headers = _with_vary([(n, v) for n, v in start.get("headers", []) if n != b"x-cache"])
         etag = next((v.decode("latin-1") for n, v in headers if n == b"etag"), None)
         if etag is None:
             etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
