@@ -1,11 +1,13 @@
 """The ``marrakech`` command line: database, seed, server and accounts."""
 
+import os
 import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from app.audit.service import COMMAND_LINE
 from app.auth import service as auth_service
@@ -87,6 +89,8 @@ def serve(
     """Serve the application with uvicorn."""
     import uvicorn
 
+    _default_base_url(host, port)
+
     uvicorn.run(
         "app.asgi:app",
         host=host,
@@ -102,6 +106,22 @@ def serve(
         log_level="info",
         access_log=False,
     )
+
+
+def _default_base_url(host: str, port: int) -> None:
+    """Links (private links in emails, API urls, feeds) name the address served unless
+    MARRAKECH_BASE_URL says otherwise; the workers read it from the environment."""
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        _fail("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors()))
+        return
+    if "base_url" in settings.model_fields_set:
+        return
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # noqa: S104 - compared
+    shown = f"[{shown}]" if ":" in shown else shown
+    os.environ["MARRAKECH_BASE_URL"] = f"http://{shown}:{port}"
+    get_settings.cache_clear()
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -4,12 +4,15 @@ from functools import lru_cache
 from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-secret-change-me"  # noqa: S105 - the refused placeholder
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
 class Settings(BaseSettings):
@@ -22,7 +25,13 @@ class Settings(BaseSettings):
     )
     secret_key: str = DEVELOPMENT_SECRET
     var_dir: Path = ROOT_DIR / "var"
-    base_url: str = "http://127.0.0.1:8000"
+    # The address readers use, for every absolute link (API urls, feeds, private links in
+    # emails), never the request's Host header. `marrakech serve` sets it to the address it
+    # serves when it is not configured; production requires it.
+    base_url: str = DEVELOPMENT_BASE_URL
+    # Host names the server answers to (comma-separated); other Host headers get 400.
+    # Empty: the base URL's host, plus localhost and 127.0.0.1 outside production.
+    allowed_hosts: str = ""
     login_session_hours: int = 12
     login_throttle_attempts: int = 5  # failures per account and client address
     login_throttle_address_attempts: int = 20  # failures per client address, any accounts
@@ -56,7 +65,35 @@ class Settings(BaseSettings):
             )
         if self.environment == "production" and len(self.secret_key) < 32:
             raise ValueError("MARRAKECH_SECRET_KEY must be at least 32 characters in production")
+        url = urlsplit(self.base_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("MARRAKECH_BASE_URL must be an http(s) address, e.g. https://host")
+        if self.environment == "production":
+            if "base_url" not in self.model_fields_set:
+                raise ValueError(
+                    "MARRAKECH_BASE_URL must be set to the public address in production"
+                )
+            if not self.allowed_hosts.strip():
+                raise ValueError(
+                    "MARRAKECH_ALLOWED_HOSTS must list the served host names in production"
+                )
         return self
+
+    @property
+    def public_origin(self) -> str:
+        """The base URL without its trailing slash: absolute links start with it."""
+        return self.base_url.rstrip("/")
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        """The Host names requests may carry (Starlette's TrustedHostMiddleware)."""
+        configured = [host.strip() for host in self.allowed_hosts.split(",") if host.strip()]
+        if configured:
+            return configured
+        hosts = [urlsplit(self.base_url).hostname or ""]
+        if self.environment != "production":
+            hosts += [host for host in LOCAL_HOSTS if host not in hosts]
+        return hosts
 
 
 @lru_cache

@@ -1,5 +1,6 @@
 """The application factory: routers, static files, error handlers and middleware."""
 
+import re
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -9,11 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app import i18n
 from app.auth.access import SignInRequired
 from app.config import ROOT_DIR, get_settings
-from app.content_version import current_version_async
+from app.content_version import current_versions_async
 from app.delegations import uploads
 from app.errors import DomainError
 from app.health import PATHS as HEALTH_PATHS
@@ -37,6 +39,14 @@ PUBLIC_CACHE_PREFIXES = (
     "/api/v1/entities",
     "/api/v1/sources",
 )
+# The pages of one edition, whose cached copies depend on that edition's content version.
+EDITION_PATH = re.compile(r"/(?:api/v1/)?editions/([^/]+)")
+
+
+def edition_of(path: str) -> str | None:
+    """The slug of the edition a public path belongs to, if any."""
+    match = EDITION_PATH.match(path)
+    return match.group(1) if match else None
 
 
 def create_app() -> FastAPI:
@@ -54,12 +64,14 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=ROOT_DIR / "app" / "static"), name="static")
     _include_routers(app)
     _install_error_handlers(app)
-    # The last added runs first: log, then language, then the cache of public responses.
-    app.state.read_content_version = current_version_async  # tests read it on their connection
+    # The last added runs first: log, trusted hosts, body size, language, then the cache of
+    # public responses.
+    app.state.read_content_version = current_versions_async  # tests read it on their connection
     app.add_middleware(
         PublicResponseCache,
         prefixes=PUBLIC_CACHE_PREFIXES,
         version=lambda: app.state.read_content_version(),
+        edition_of=edition_of,
     )
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(
@@ -67,6 +79,8 @@ def create_app() -> FastAPI:
         limit=settings.max_request_mb * MEGABYTE,
         larger=[(uploads.LETTER_UPLOAD_PATH, uploads.MAX_LETTER_REQUEST_BYTES)],
     )
+    # Absolute links are built from MARRAKECH_BASE_URL; other hosts are refused with 400.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts)
     app.add_middleware(RequestLogMiddleware)
     scrub_server_logs()
     return app

@@ -29,6 +29,7 @@ class LoadResult:
     errors: int
     seconds: float
     latencies_ms: list[float]
+    cache_hits: int = 0  # responses saying X-Cache: hit (the public response cache)
 
     @property
     def rate(self) -> float:
@@ -52,15 +53,18 @@ class LoadResult:
 RequestFactory = Callable[[int], tuple[str, str, dict[str, str], bytes]]
 
 
-async def _read_response(reader: asyncio.StreamReader) -> int:
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ")[1])
     length = 0
     chunked = False
+    hit = False
     for line in lines[1:]:
         name, _, value = line.partition(":")
-        if name.lower() == "content-length":
+        if name.lower() == "x-cache":
+            hit = value.strip().lower() == "hit"
+        elif name.lower() == "content-length":
             length = int(value.strip())
         elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
             chunked = True
@@ -72,7 +76,7 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
                 break
     elif length:
         await reader.readexactly(length)
-    return status
+    return status, hit
 
 
 async def _worker(
@@ -95,7 +99,7 @@ async def _worker(
             writer.write(request)
             await writer.drain()
             try:
-                status = await _read_response(reader)
+                status, hit = await _read_response(reader)
             except (asyncio.IncompleteReadError, ConnectionError):
                 result.errors += 1
                 writer.close()
@@ -103,6 +107,7 @@ async def _worker(
                 continue
             result.latencies_ms.append((time.perf_counter() - started) * 1000)
             result.requests += 1
+            result.cache_hits += hit
             if status >= 500:
                 result.errors += 1
     finally:
@@ -113,24 +118,36 @@ def run_load(
     base: str, make_request: RequestFactory, *, concurrency: int = 16, seconds: float = 5.0
 ) -> LoadResult:
     """Drive ``concurrency`` keep-alive connections for ``seconds`` against a loopback URL."""
+    return run_loads(base, [(make_request, concurrency)], seconds=seconds)[0]
+
+
+def run_loads(
+    base: str, loads: list[tuple[RequestFactory, int]], *, seconds: float = 5.0
+) -> list[LoadResult]:
+    """Several loads at once (e.g. writers and readers), each with its own connections and
+    its own result."""
     host = urlsplit(base).hostname
     if host not in LOOPBACK:
         raise SystemExit(f"refusing to load a non-loopback address: {host}")
-    concurrency = max(1, min(concurrency, 256))
     seconds = max(0.5, min(seconds, 120.0))
-    result = LoadResult(0, 0, 0.0, [])
+    results = [LoadResult(0, 0, 0.0, []) for _ in loads]
 
     async def main() -> None:
         counter = [0]
         started = time.perf_counter()
         deadline = started + seconds
         await asyncio.gather(
-            *(_worker(base, make_request, deadline, counter, result) for _ in range(concurrency))
+            *(
+                _worker(base, make_request, deadline, counter, result)
+                for (make_request, concurrency), result in zip(loads, results, strict=True)
+                for _ in range(max(1, min(concurrency, 256)))
+            )
         )
-        result.seconds = time.perf_counter() - started
+        for result in results:
+            result.seconds = time.perf_counter() - started
 
     asyncio.run(main())
-    return result
+    return results
 
 
 def get(path: str) -> RequestFactory:

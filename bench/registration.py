@@ -10,7 +10,9 @@ simulated focal points post new members to their own links for ``seconds``. Each
 cookie, so no CSRF token is involved), and the rules are the form's (deadline, quota, one
 head, one registration per email per edition). Prints submissions/s, p50/p99 latency, the
 server-error count, and checks afterwards that no delegation exceeds its quota and that
-every accepted submission is stored.
+every accepted submission is stored. Meanwhile ``readers`` anonymous readers read public
+pages and API reads (the home page, other editions, the demo edition's page and agenda);
+the share of them answered by the public response cache (``X-Cache: hit``) is printed.
 
 Then the mixed burst (``tests/write_burst.py``, as in ``tests/test_write_burst.py``): on
 another fresh database, the app served by three uvicorn workers, ``--rounds`` times a
@@ -31,12 +33,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from load import ROOT, run_load, served  # noqa: E402
+from load import ROOT, run_loads, served  # noqa: E402
 
 QUOTA = 25
 
 
-def prepare(url: str, delegations: int) -> list[str]:
+PUBLIC_PAGES = (
+    "/",
+    "/editions/2024-fez",
+    "/editions/2023-tangier",
+    "/api/v1/editions",
+    "/api/v1/editions/2024-fez",
+    "/api/v1/entities",
+    "/editions/{demo}",
+    "/editions/{demo}/agenda",
+)
+LANGUAGES = ("en", "fr", "ar")
+
+
+def prepare(url: str, delegations: int) -> tuple[str, list[str]]:
     env = {**os.environ, "DATABASE_URL": url}
     marrakech = str(Path(sys.executable).with_name("marrakech"))
     for command in (["db", "upgrade"], ["seed"], ["demo", "--delegations", str(delegations)]):
@@ -72,8 +87,9 @@ def prepare(url: str, delegations: int) -> list[str]:
                 actor=COMMAND_LINE,
             )
             tokens.append(link.rsplit("/", 1)[1])
+        slug = edition.slug
     engine.dispose()
-    return tokens
+    return slug, tokens
 
 
 def check(url: str) -> tuple[int, int]:
@@ -131,6 +147,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--delegations", type=int, default=120)
+    parser.add_argument("--readers", type=int, default=8, help="anonymous public readers")
     parser.add_argument("--postgres", action="store_true", help="use TEST_DATABASE_URL's server")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the mixed burst")
     args = parser.parse_args()
@@ -145,7 +162,7 @@ def main() -> None:
             url = stack.enter_context(scratch_database(base))
         else:
             url = f"sqlite:///{folder}/bench.db"
-        tokens = prepare(url, args.delegations)
+        demo, tokens = prepare(url, args.delegations)
         before, _ = check(url)
 
         def submission(serial: int) -> tuple[str, str, dict[str, str], bytes]:
@@ -165,6 +182,11 @@ def main() -> None:
                 json.dumps(body).encode(),
             )
 
+        def public_read(serial: int) -> tuple[str, str, dict[str, str], bytes]:
+            path = PUBLIC_PAGES[serial % len(PUBLIC_PAGES)].format(demo=demo)
+            language = LANGUAGES[serial // len(PUBLIC_PAGES) % len(LANGUAGES)]
+            return ("GET", path, {"Accept-Language": language}, b"")
+
         env = {
             "DATABASE_URL": url,
             "MARRAKECH_ENVIRONMENT": "development",
@@ -172,9 +194,10 @@ def main() -> None:
             "MARRAKECH_VAR_DIR": folder,
         }
         with served("app.asgi:app", env=env) as base_url:
-            result = run_load(
-                base_url, submission, concurrency=args.concurrency, seconds=args.seconds
-            )
+            loads = [(submission, args.concurrency)]
+            if args.readers:
+                loads.append((public_read, args.readers))
+            result, *reads = run_loads(base_url, loads, seconds=args.seconds)
         stored, over = check(url)
         if args.postgres:
             mixed_url = stack.enter_context(scratch_database(base))
@@ -200,6 +223,13 @@ def report(database, result, stored, over, delegations, concurrency) -> None:  #
         f"({result.requests} submissions from {concurrency} simultaneous focal points on "
         f"{delegations} delegations, quota {QUOTA}; {refused} refused by a rule with a 4xx)"
     )
+    for read in reads:
+        print(
+            f"public reads meanwhile: {read.rate:.0f}/s, p50 {read.p50:.1f} ms, "
+            f"{read.cache_hits} of {read.requests} from the cache "
+            f"({100 * read.cache_hits / max(1, read.requests):.0f}% hits, "
+            f"{read.requests - read.cache_hits} misses), {read.errors} server errors"
+        )
 
 
 if __name__ == "__main__":

@@ -14,13 +14,14 @@ from sqlmodel import Session
 
 warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
 os.environ.setdefault("MARRAKECH_ENVIRONMENT", "test")
+os.environ.setdefault("MARRAKECH_BASE_URL", "http://testserver")  # TestClient's address
 # Outbox .eml files and uploads written during the tests stay out of the working tree.
 os.environ.setdefault("MARRAKECH_VAR_DIR", tempfile.mkdtemp(prefix="marrakech-test-var-"))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
 from app import migrate  # noqa: E402
-from app.content_version import read_version  # noqa: E402
+from app.content_version import ContentVersions, read_versions  # noqa: E402
 from app.db import build_engine, get_db_session  # noqa: E402
 from app.history.seeding import seed_all  # noqa: E402
 from app.main import create_app  # noqa: E402
@@ -74,8 +75,8 @@ def app(db_session: Session):  # noqa: ANN201
 
     application.dependency_overrides[get_db_session] = _test_db_session
 
-    async def _read_content_version() -> int:
-        return read_version(db_session)
+    async def _read_content_version() -> ContentVersions:
+        return read_versions(db_session)
 
     application.state.read_content_version = _read_content_version
     return application

@@ -170,3 +170,65 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
     assert undocumented == []
     serve_help = run("sqlite://", "serve", "--help").stdout
     assert "Number of worker processes" in serve_help
+
+
+def test_serve_gives_links_on_the_port_it_serves(cli_database: str) -> None:
+    import time
+
+    import httpx
+
+    from tests.factories import free_port
+
+    assert run(cli_database, "seed").returncode == 0
+    assert run(cli_database, "demo", "--delegations", "2").returncode == 0
+    run(cli_database, "create-organizer", "ports@unoct.example", "--role", "admin",
+        "--password-stdin", stdin="a long enough password\n")  # fmt: skip
+    token = run(cli_database, "create-token", "ports@unoct.example").stdout.strip()
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": cli_database, "MARRAKECH_ENVIRONMENT": "development"}
+    env.pop("MARRAKECH_BASE_URL", None)
+    server = subprocess.Popen(
+        [MARRAKECH, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    served = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=served, headers={"Authorization": f"Bearer {token}"}) as http:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if http.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+            editions = http.get("/api/v1/editions").json()
+            demo = next(e for e in editions if e["slug"].startswith("demo-"))
+            assert demo["url"] == f"{served}/editions/{demo['slug']}"
+            delegation = http.get(f"/api/v1/editions/{demo['slug']}/delegations").json()[0]
+            issued = http.post(
+                f"/api/v1/editions/{demo['slug']}/delegations/{delegation['id']}/link"
+            )
+            assert issued.json()["registration_link"].startswith(f"{served}/register/")
+            assert http.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_production_needs_the_public_address_and_the_served_hosts(cli_database: str) -> None:
+    env = {
+        "MARRAKECH_ENVIRONMENT": "production",
+        "MARRAKECH_SECRET_KEY": "x" * 40,
+    }
+    refused = subprocess.run(
+        [MARRAKECH, "serve"],
+        env={**{k: v for k, v in os.environ.items() if k != "MARRAKECH_BASE_URL"}, **env,
+             "DATABASE_URL": cli_database},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert "MARRAKECH_BASE_URL" in refused.stderr

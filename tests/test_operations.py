@@ -85,7 +85,22 @@ def test_not_ready_but_alive_when_the_database_is_unreachable() -> None:
 def test_production_refuses_the_development_secret() -> None:
     with pytest.raises(ValidationError, match="MARRAKECH_SECRET_KEY"):
         Settings(environment="production", secret_key=DEVELOPMENT_SECRET)
-    assert Settings(environment="production", secret_key="x" * 40).secret_key == "x" * 40
+    public = {"base_url": "https://marrakech.example", "allowed_hosts": "marrakech.example"}
+    settings = Settings(environment="production", secret_key="x" * 40, **public)
+    assert settings.secret_key == "x" * 40
+
+
+def test_production_needs_the_base_url_and_allowed_hosts(monkeypatch) -> None:
+    monkeypatch.delenv("MARRAKECH_BASE_URL", raising=False)
+    with pytest.raises(ValidationError, match="MARRAKECH_BASE_URL"):
+        Settings(environment="production", secret_key="x" * 40, allowed_hosts="a.example")
+    with pytest.raises(ValidationError, match="MARRAKECH_ALLOWED_HOSTS"):
+        Settings(environment="production", secret_key="x" * 40, base_url="https://a.example")
+    with pytest.raises(ValidationError, match="MARRAKECH_BASE_URL"):
+        Settings(base_url="marrakech.example")
+    development = Settings(environment="development", base_url="http://127.0.0.1:8101/")
+    assert development.trusted_hosts == ["127.0.0.1", "localhost"]
+    assert development.public_origin == "http://127.0.0.1:8101"
 
 
 def test_security_headers_are_set(client) -> None:

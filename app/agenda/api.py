@@ -20,6 +20,7 @@ from app.auth.access import Access, CurrentAccount, allow
 from app.auth.service import actor_for
 from app.db import DbSessionDep
 from app.editions.dependencies import VisibleEdition
+from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/editions/{slug}/agenda", tags=["agenda"])
 
@@ -32,7 +33,7 @@ def _revision_read(
         label=revision.label,
         published_at=revision.published_at,
         note=revision.note,
-        url=str(request.url_for("api_get_agenda_revision", slug=slug, number=revision.number)),
+        url=absolute_url(request, "api_get_agenda_revision", slug=slug, number=revision.number),
     )
 
 
@@ -61,8 +62,8 @@ def create_item(
     entry = agenda_service.create_item(
         db_session, edition=edition, item_in=item_in, actor=actor_for(account)
     )
-    response.headers["Location"] = str(
-        request.url_for("api_get_agenda_item", slug=edition.slug, item_id=entry.item.id)
+    response.headers["Location"] = absolute_url(
+        request, "api_get_agenda_item", slug=edition.slug, item_id=entry.item.id
     )
     return item_read(entry, edition.time_zone)
 
@@ -164,6 +165,6 @@ def publish_agenda(
 )
 def get_revision(request: Request, view: NumberedAgenda) -> Response:
     """One published revision: its public items in the language asked (?lang=)."""
-    agenda_url = str(request.url_for("agenda_page", slug=view.edition.slug))
+    agenda_url = absolute_url(request, "agenda_page", slug=view.edition.slug)
     exporter = JsonExporter(view, agenda_url=f"{agenda_url}?lang={view.language}")
     return Response(exporter.get_data(), media_type=exporter.content_type)

@@ -115,6 +115,7 @@ class AgendaPdf(SQLModel, table=True):
     """A rendered PDF of one revision in one language, keyed by its ETag."""
 
     __tablename__ = "agenda_pdf"
+    __public_content__ = False  # a rendering kept for reuse: storing one changes no page
 
     id: int | None = Field(default=None, primary_key=True)
     revision_id: int = Field(

@@ -16,7 +16,8 @@ from app.agenda.presenters import AgendaView, change_views
 from app.auth.access import Access, allow
 from app.db import DbSessionDep
 from app.editions.dependencies import VisibleEdition
-from app.web.templating import get_environment, page_context, render
+from app.web.conditional import not_modified
+from app.web.templating import absolute_url, get_environment, page_context, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,22 +25,16 @@ router = APIRouter(include_in_schema=False)
 CACHE_CONTROL = "no-cache"
 
 
-def _not_modified(request: Request, etag: str) -> bool:
-    header = request.headers.get("if-none-match", "")
-    candidates = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return etag in candidates or "*" in candidates
-
-
 def _validators(etag: str) -> dict[str, str]:
     return {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Language, Cookie"}
 
 
 def _agenda_url(request: Request, view: AgendaView) -> str:
-    return f"{request.url_for('agenda_page', slug=view.edition.slug)}?lang={view.language}"
+    return f"{absolute_url(request, 'agenda_page', slug=view.edition.slug)}?lang={view.language}"
 
 
 def _export(request: Request, exporter: Exporter) -> Response:
-    if _not_modified(request, exporter.etag):
+    if not_modified(request, exporter.etag):
         return Response(status_code=304, headers=_validators(exporter.etag))
     headers = _validators(exporter.etag)
     headers["Content-Disposition"] = f'inline; filename="{exporter.filename}"'
@@ -65,7 +60,7 @@ def agenda_page(
     """The published agenda, print-ready (?rev=N for an earlier revision)."""
     account = getattr(request.state, "account", None)
     etag = make_etag("page", view, view.latest_number, account.id if account else "-")
-    if _not_modified(request, etag):
+    if not_modified(request, etag):
         return Response(status_code=304, headers=_validators(etag))
     revisions = publishing.list_revisions(db_session, edition=edition)
     context = {
@@ -83,7 +78,7 @@ def agenda_page(
 def agenda_pdf_file(request: Request, view: PublishedAgenda, db_session: DbSessionDep) -> Response:
     """The agenda as an A4 PDF, rendered once per revision and language."""
     etag = pdf_etag(view)
-    if _not_modified(request, etag):
+    if not_modified(request, etag):
         return Response(status_code=304, headers=_validators(etag))
 
     def html() -> str:

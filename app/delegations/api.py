@@ -33,6 +33,7 @@ from app.delegations.schemas import (
 from app.entities.models import EntityType
 from app.mail import service as mail_service
 from app.web.params import RowId
+from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1", tags=["registration"])
 ORGANISER = "/editions/{slug}"
@@ -247,8 +248,8 @@ def add_participant(
         actor=actor_for(account),
     )
     response.headers["Location"] = (
-        str(
-            request.url_for("api_list_participants", slug=edition.slug, delegation_id=delegation.id)
+        absolute_url(
+            request, "api_list_participants", slug=edition.slug, delegation_id=delegation.id
         )
         + f"/{participant.id}"
     )

@@ -20,6 +20,7 @@ from app.editions.schemas import (
     TransitionRequest,
 )
 from app.history import service as history_service
+from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/editions", tags=["editions"])
 
@@ -80,7 +81,7 @@ def create_edition(
     edition = editions_service.create_edition(
         db_session, edition_in=edition_in, actor=actor_for(account)
     )
-    response.headers["Location"] = str(request.url_for("api_get_edition", slug=edition.slug))
+    response.headers["Location"] = absolute_url(request, "api_get_edition", slug=edition.slug)
     countries = editions_service.countries_by_id(db_session, [edition])
     return edition_read(
         request, edition, countries.get(edition.country_id or 0), _language(request)
@@ -107,7 +108,7 @@ def clone_edition(
     clone = cloning.clone_edition(
         db_session, source=edition, edition_in=edition_in, actor=actor_for(account)
     )
-    response.headers["Location"] = str(request.url_for("api_get_edition", slug=clone.slug))
+    response.headers["Location"] = absolute_url(request, "api_get_edition", slug=clone.slug)
     countries = editions_service.countries_by_id(db_session, [clone])
     return edition_read(request, clone, countries.get(clone.country_id or 0), _language(request))
 

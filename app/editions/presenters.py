@@ -19,6 +19,7 @@ from app.entities.models import Entity
 from app.history.models import Cited
 from app.history.service import EditionRecord
 from app.i18n import localized
+from app.web.templating import absolute_url
 
 
 def cited(row: Cited, language: str) -> dict[str, Any]:
@@ -50,7 +51,7 @@ def edition_read(
         time_zone=edition.time_zone,
         status=edition.status,
         is_demo=edition.is_demo,
-        url=str(request.url_for("edition_page", slug=edition.slug)),
+        url=absolute_url(request, "edition_page", slug=edition.slug),
     )
 
 
@@ -114,7 +115,7 @@ def edition_detail(
                 title=source.title,
                 filename=source.filename,
                 language=source.language,
-                url=str(request.url_for("source_page", source_id=source.id)),
+                url=absolute_url(request, "source_page", source_id=source.id),
             )
             for source in record.sources.values()
         ],

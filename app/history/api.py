@@ -11,6 +11,7 @@ from app.history import service as history_service
 from app.history import subjects as history_subjects
 from app.i18n import localized
 from app.web.params import RowId, SlugPath
+from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/sources", tags=["sources"])
 record_router = APIRouter(prefix="/api/v1/record", tags=["record"])
@@ -77,7 +78,7 @@ def get_source(source_id: RowId, request: Request, db_session: DbSessionDep) -> 
         date_strength=str(source.date_strength),
         date_note=localized(source, "date_note", _language(request))[0],
         facts=facts,
-        url=str(request.url_for("source_page", source_id=source.id)),
+        url=absolute_url(request, "source_page", source_id=source.id),
     )
 
 
@@ -148,9 +149,9 @@ def get_subject(key: SlugPath, request: Request, db_session: DbSessionDep) -> Su
         key=record.subject.key,
         name=localized(record.subject, "name", language)[0] or "",
         facts=[_statement(fact, language) for facts in record.topics.values() for fact in facts],
-        url=str(
-            request.url_for("platform_page")
+        url=(
+            absolute_url(request, "platform_page")
             if key == history_subjects.PLATFORM
-            else request.url_for("subject_page", key=key)
+            else absolute_url(request, "subject_page", key=key)
         ),
     )

@@ -19,6 +19,7 @@ class OutboxStatus(StrEnum):
 
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
+    __public_content__ = False  # no public page shows the outbox
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=40)

@@ -18,6 +18,7 @@ from app.outcomes.schemas import (
     RevisionRead,
     StatementId,
 )
+from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/editions/{slug}/outcomes", tags=["outcomes"])
 
@@ -75,8 +76,8 @@ def create_outcome(
     statement = outcomes_service.create_statement(
         db_session, edition=edition, statement_in=statement_in, actor=actor_for(account)
     )
-    response.headers["Location"] = str(
-        request.url_for("api_get_outcome", slug=edition.slug, statement_id=statement.id)
+    response.headers["Location"] = absolute_url(
+        request, "api_get_outcome", slug=edition.slug, statement_id=statement.id
     )
     return outcome_detail(request, edition, statement, request.state.language)
 

@@ -6,8 +6,9 @@ from fastapi.responses import HTMLResponse, Response
 from app.auth.access import Access, allow
 from app.editions.dependencies import VisibleEdition
 from app.outcomes.dependencies import PublishedStatement
-from app.outcomes.pdf import statement_pdf
+from app.outcomes.pdf import pdf_etag, statement_pdf
 from app.outcomes.presenters import statement_text
+from app.web.conditional import not_modified
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -21,12 +22,15 @@ router = APIRouter(include_in_schema=False)
 def outcome_pdf(
     request: Request, edition: VisibleEdition, statement: PublishedStatement
 ) -> Response:
-    """A published statement as a PDF, in the reader's language."""
+    """A published statement as a PDF, in the reader's language (304 to its ETag)."""
+    etag = pdf_etag(edition, statement, request.state.language)
+    headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Language, Cookie"}
+    if not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
     filename = statement.symbol.replace("/", "-") + f"-{request.state.language}.pdf"
+    headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return Response(
-        statement_pdf(request, edition, statement),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        statement_pdf(request, edition, statement), media_type="application/pdf", headers=headers
     )
 
 

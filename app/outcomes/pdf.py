@@ -1,5 +1,7 @@
 """A published outcome statement as an A4 PDF, in the reader's language (Arabic RTL)."""
 
+import hashlib
+
 from fastapi import Request
 
 from app.editions.models import Edition
@@ -15,6 +17,18 @@ PRINT_CSS = """
 h1 { font-size: 16pt; } h2 { font-size: 13pt; }
 .meta { color: #444; }
 """
+
+
+# Raise when the PDF's layout changes, so that clients drop their copies.
+PDF_VERSION = "1"
+
+
+def pdf_etag(edition: Edition, statement: OutcomeStatement, language: str) -> str:
+    """A strong ETag from what the PDF shows: the statement (frozen once published), the
+    edition's details and the language."""
+    parts = (PDF_VERSION, statement.id, statement.updated_at, edition.id, edition.updated_at)
+    digest = hashlib.sha256("|".join(map(str, (*parts, language))).encode()).hexdigest()
+    return f'"{digest[:40]}"'
 
 
 def statement_pdf(request: Request, edition: Edition, statement: OutcomeStatement) -> bytes:

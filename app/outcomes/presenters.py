@@ -10,6 +10,7 @@ from app.i18n import LANGUAGES, direction, localized
 from app.outcomes.models import OutcomeStatement, OutcomeStatus
 from app.outcomes.rendering import render_markdown
 from app.outcomes.schemas import OutcomeDetail, OutcomeRead
+from app.web.templating import absolute_url
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,8 @@ def outcome_read(
         status=statement.status,
         adopted_date=statement.adopted_date,
         published_at=statement.published_at,
-        url=str(request.url_for("outcome_page", **path)) if published else None,
-        pdf_url=str(request.url_for("outcome_pdf", **path)) if published else None,
+        url=absolute_url(request, "outcome_page", **path) if published else None,
+        pdf_url=absolute_url(request, "outcome_pdf", **path) if published else None,
     )
 
 

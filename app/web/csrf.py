@@ -21,6 +21,7 @@ def _mac(raw: str) -> str:
 
 def ensure_csrf_cookie(request: Request) -> str:
     """The request's CSRF secret, minting one (set on the response by the middleware)."""
+    request.state.csrf_used = True  # the page holds this reader's token: never shared
     raw = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", None)
     if not raw:
         raw = secrets.token_urlsafe(32)

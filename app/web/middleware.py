@@ -11,15 +11,17 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import i18n
 from app.config import get_settings
+from app.content_version import ContentVersions
+from app.web.conditional import etag_matches
 from app.web.csrf import CSRF_COOKIE
 from app.web.log_privacy import UNMATCHED, route_template
 
@@ -32,15 +34,10 @@ SECURITY_HEADERS = {
 
 
 def _cookies(scope: Scope) -> dict[str, str]:
-    for name, value in scope.get("headers", ()):
-        if name == b"cookie":
-            parsed = SimpleCookie()
-            try:
-                parsed.load(value.decode("latin-1"))
-            except Exception:  # noqa: BLE001 - a malformed cookie header is ignored
-                return {}
-            return {key: morsel.value for key, morsel in parsed.items()}
-    return {}
+    """The cookies exactly as the application reads them (Starlette's parser, which keeps
+    every well-formed pair however the rest of the header parses)."""
+    header = _header(scope, b"cookie")
+    return cookie_parser(header) if header else {}
 
 
 def _header(scope: Scope, wanted: bytes) -> str | None:
@@ -195,14 +192,48 @@ class CachedResponse:
     stored_at: float
 
 
+# Kept on a 304 (RFC 9110, 15.4.5); the body's own headers are not.
+NOT_MODIFIED_HEADERS = (b"etag", b"cache-control", b"vary", b"expires", b"content-location")
+# Language is part of the key: a shared cache between here and the reader must keep
+# the languages apart too (the language comes from ?lang=, the cookie or Accept-Language).
+VARY = ("Accept-Language", "Cookie")
+
+
+def _with_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    present = [v.decode("latin-1") for n, v in headers if n == b"vary"]
+    varies = [item.strip() for value in present for item in value.split(",") if item.strip()]
+    known = {item.lower() for item in varies}
+    varies += [item for item in VARY if item.lower() not in known]
+    kept = [(n, v) for n, v in headers if n != b"vary"]
+    return [*kept, (b"vary", ", ".join(varies).encode("latin-1"))]
+
+
+def _shareable(start: Message, state: dict[str, Any]) -> bool:
+    """A response any anonymous reader may get: 200, no cookie set, nothing private in the
+    page (a form's CSRF token is the reader's own), and not marked private."""
+    if start["status"] != 200 or state.get("csrf_used"):
+        return False
+    for name, value in start.get("headers", []):
+        if name == b"set-cookie":
+            return False
+        if name == b"cache-control" and (b"no-store" in value or b"private" in value):
+            return False
+    return True
+
+
 class PublicResponseCache:
     """Serve repeated anonymous GETs of public pages and API reads from memory.
 
-    An entry is keyed on the path, the query, the language and the content version
-    (app/content_version.py): any committed change to the content makes new keys, so a
-    cached page is at most about a second behind another process's write (and never behind
-    this process's own). Requests that carry credentials, and responses that set cookies,
-    are never cached. Entries also expire after ``max_age`` seconds.
+    An entry is keyed on the path, the query, the language and the content versions it
+    depends on (app/content_version.py): the site's, and its edition's for an edition's
+    pages. A committed change raises the versions it touches, so a cached page is at most
+    about a second behind another process's write (and never behind this process's own),
+    and a write to one edition leaves every other edition's pages cached. Requests carrying
+    the login cookie or an Authorization header, however the rest of their Cookie header
+    parses, bypass it; responses that set a cookie, hold a form's token or say private are
+    never stored. Entries also expire after ``max_age`` seconds. Responses through it say
+    ``X-Cache: hit`` or ``miss``, carry an ETag (the route's own, or a hash of the body) and
+    answer 304 to it, weak or in a list.
     """
 
     def __init__(
@@ -210,13 +241,15 @@ class PublicResponseCache:
         app: ASGIApp,
         *,
         prefixes: tuple[str, ...],
-        version: Callable[[], Awaitable[int]],
+        version: Callable[[], Awaitable[ContentVersions]],
+        edition_of: Callable[[str], str | None],
         max_entries: int = 512,
         max_age: float = 60.0,
         max_body: int = 2_000_000,
     ) -> None:
         self.app = app
         self.version = version
+        self.edition_of = edition_of
         self.prefixes = prefixes
         self.max_entries = max_entries
         self.max_age = max_age
@@ -239,54 +272,81 @@ class PublicResponseCache:
         if not self._cacheable(scope):
             await self.app(scope, receive, send)
             return
-        language = scope.get("state", {}).get("language", i18n.DEFAULT_LANGUAGE)
-        key = (scope["path"], scope.get("query_string", b""), language, await self.version())
+        state = scope.setdefault("state", {})
+        language = state.get("language", i18n.DEFAULT_LANGUAGE)
+        versions = await self.version()
+        path: str = scope["path"]
+        key = (path, scope.get("query_string", b""), language, versions.of(self.edition_of(path)))
         entry = self.entries.get(key)
         now = time.monotonic()
         if entry is not None and now - entry.stored_at < self.max_age:
             self.entries.move_to_end(key)
-            scope["state"]["served_from_cache"] = True
-            await self._replay(scope, entry, send)
+            state["served_from_cache"] = True
+            await self._replay(scope, entry, send, b"hit")
             return
-        captured: dict[str, Any] = {"body": []}
-
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                captured["start"] = message
-            elif message["type"] == "http.response.body":
-                captured["body"].append(message.get("body", b""))
-            await send(message)
-
-        await self.app(scope, receive, send_wrapper)
-        start = captured.get("start")
-        if start is None or start["status"] != 200:
+        entry = await self._render(scope, receive, send, state)
+        if entry is None:
             return
-        headers = [(name, value) for name, value in start.get("headers", [])]
-        if any(name == b"set-cookie" for name, _ in headers):
-            return
-        body = b"".join(captured["body"])
-        if len(body) > self.max_body:
-            return
-        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        self.entries[key] = CachedResponse(200, headers, body, etag, now)
+        self.entries[key] = entry
         while len(self.entries) > self.max_entries:
             self.entries.popitem(last=False)
+        await self._replay(scope, entry, send, b"miss")
 
-    async def _replay(self, scope: Scope, entry: CachedResponse, send: Send) -> None:
-        headers = list(entry.headers)
-        if _header(scope, b"if-none-match") == entry.etag:
-            kept = [(n, v) for n, v in headers if n not in (b"content-length", b"content-type")]
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 304,
-                    "headers": [*kept, (b"etag", entry.etag.encode())],
-                }
-            )
+    async def _render(
+        self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any]
+    ) -> CachedResponse | None:
+        """Run the application, holding a shareable response back to store it (returned);
+        anything else, or a body over the size limit, goes to the reader as it comes."""
+        held: dict[str, Any] = {"start": None, "body": [], "size": 0, "complete": False}
+        passing = False
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal passing
+            if passing:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-cache", b"miss")]
+                if scope["method"] == "GET" and _shareable(message, state):
+                    held["start"] = message
+                else:
+                    passing = True
+                    await send(message)
+            elif message["type"] == "http.response.body":
+                body = message.get("body", b"")
+                held["body"].append(body)
+                held["size"] += len(body)
+                more = message.get("more_body", False)
+                if held["size"] > self.max_body:
+                    passing = True
+                    await send(held["start"])
+                    joined = b"".join(held["body"])
+                    await send({"type": "http.response.body", "body": joined, "more_body": more})
+                held["complete"] = not more
+
+        await self.app(scope, receive, send_wrapper)
+        start = held["start"]
+        if passing or start is None or not held["complete"] or not _shareable(start, state):
+            if not passing and start is not None:  # held, then found private: send it now
+                await send(start)
+                await send({"type": "http.response.body", "body": b"".join(held["body"])})
+            return None
+        body = b"".join(held["body"])
+        headers = _with_vary([(n, v) for n, v in start.get("headers", []) if n != b"x-cache"])
+        etag = next((v.decode("latin-1") for n, v in headers if n == b"etag"), None)
+        if etag is None:
+            etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+            headers.append((b"etag", etag.encode()))
+        return CachedResponse(200, headers, body, etag, time.monotonic())
+
+    async def _replay(
+        self, scope: Scope, entry: CachedResponse, send: Send, outcome: bytes
+    ) -> None:
+        headers = [*entry.headers, (b"x-cache", outcome)]
+        if etag_matches(_header(scope, b"if-none-match"), entry.etag):
+            kept = [(n, v) for n, v in headers if n in (*NOT_MODIFIED_HEADERS, b"x-cache")]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return
-        if not any(name == b"etag" for name, _ in headers):
-            headers.append((b"etag", entry.etag.encode()))
         await send({"type": "http.response.start", "status": entry.status, "headers": headers})
         body = b"" if scope["method"] == "HEAD" else entry.body
         await send({"type": "http.response.body", "body": body})

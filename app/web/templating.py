@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app import i18n
-from app.config import ROOT_DIR
+from app.config import ROOT_DIR, get_settings
 from app.errors import DomainError
 from app.web import labels
 from app.web.csrf import csrf_form_token
@@ -41,6 +41,13 @@ class LazyCsrfToken:
 
     def __html__(self) -> str:
         return str(self)
+
+
+def absolute_url(request: Request, name: str, /, **path_params: Any) -> str:
+    """The absolute address of a route, on the configured base URL: never on the request's
+    Host header, which a client chooses (and a shared cache would replay to everyone)."""
+    path = request.app.url_path_for(name, **{k: str(v) for k, v in path_params.items()})
+    return get_settings().public_origin + str(path)
 
 
 def page_context(request: Request) -> dict[str, Any]:
