@@ -204,11 +204,11 @@ def main() -> None:
         else:
             mixed_url = f"sqlite:///{folder}/mixed.db"
         database = "PostgreSQL" if args.postgres else "SQLite"
-        report(database, result, stored - before, over, len(tokens), args.concurrency)
+        report(database, result, reads, stored - before, over, len(tokens), args.concurrency)
         mixed_burst(mixed_url, folder, args.rounds)
 
 
-def report(database, result, stored, over, delegations, concurrency) -> None:  # noqa: ANN001
+def report(database, result, reads, stored, over, delegations, concurrency) -> None:  # noqa: ANN001
     """The focal-point load's table."""
     print(
         f"{'database':<12} {'submissions/s':>14} {'p50 ms':>8} {'p99 ms':>8} "

@@ -1,7 +1,7 @@
 """content versions per edition and for the whole site
 
 Revision ID: content_version_scopes
-Revises: 0006
+Revises: 20261127_fact_strength
 Create Date: 2026-11-27 17:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "content_version_scopes"
-down_revision: str | None = "0006"
+down_revision: str | None = "20261127_fact_strength"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
