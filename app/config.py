@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     login_throttle_attempts: int = 5
     login_throttle_minutes: int = 15
     secure_cookies: bool = False
+    # Production without TLS (a test deployment only): cookies then travel in clear text.
+    allow_insecure_cookies: bool = False
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -43,6 +45,16 @@ class Settings(BaseSettings):
             )
         if self.environment == "production" and len(self.secret_key) < 32:
             raise ValueError("MARRAKECH_SECRET_KEY must be at least 32 characters in production")
+        if (
+            self.environment == "production"
+            and not self.secure_cookies
+            and not self.allow_insecure_cookies
+        ):
+            raise ValueError(
+                "MARRAKECH_SECURE_COOKIES=true is required in production: the site is meant to "
+                "be served over HTTPS, and without it the login cookie travels in clear text. "
+                "For a test deployment without TLS, set MARRAKECH_ALLOW_INSECURE_COOKIES=true."
+            )
         return self
 
 

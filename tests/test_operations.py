@@ -14,7 +14,29 @@ def test_health_reports_the_database(client) -> None:
 def test_production_refuses_the_development_secret() -> None:
     with pytest.raises(ValidationError, match="MARRAKECH_SECRET_KEY"):
         Settings(environment="production", secret_key=DEVELOPMENT_SECRET)
-    assert Settings(environment="production", secret_key="x" * 40).secret_key == "x" * 40
+    settings = Settings(environment="production", secret_key="x" * 40, secure_cookies=True)
+    assert settings.secret_key == "x" * 40
+
+
+def test_production_refuses_to_start_without_secure_cookies(monkeypatch) -> None:
+    for name in ("MARRAKECH_SECURE_COOKIES", "MARRAKECH_ALLOW_INSECURE_COOKIES"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ValidationError, match="MARRAKECH_SECURE_COOKIES=true is required"):
+        Settings(environment="production", secret_key="x" * 40)
+    with pytest.raises(ValidationError, match="MARRAKECH_ALLOW_INSECURE_COOKIES=true"):
+        Settings(environment="production", secret_key="x" * 40)
+    monkeypatch.setenv("MARRAKECH_ALLOW_INSECURE_COOKIES", "true")
+    allowed = Settings(environment="production", secret_key="x" * 40)
+    assert allowed.secure_cookies is False  # a test deployment without TLS, said explicitly
+    monkeypatch.delenv("MARRAKECH_ALLOW_INSECURE_COOKIES")
+    monkeypatch.setenv("MARRAKECH_SECURE_COOKIES", "true")
+    assert Settings(environment="production", secret_key="x" * 40).secure_cookies is True
+
+
+def test_the_documented_deployment_serves_with_secure_cookies() -> None:
+    from app.config import ROOT_DIR
+
+    assert "MARRAKECH_SECURE_COOKIES=true" in (ROOT_DIR / "Dockerfile").read_text()
 
 
 def test_security_headers_are_set(client) -> None:
