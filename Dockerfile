@@ -23,7 +23,8 @@ COPY seed ./seed
 RUN uv sync --locked && mkdir -p var && chown marrakech var
 
 USER marrakech
-ENV MARRAKECH_ENVIRONMENT=production PORT=8000
+# Meant to sit behind a proxy that terminates TLS: cookies are Secure and HSTS is sent.
+ENV MARRAKECH_ENVIRONMENT=production MARRAKECH_SECURE_COOKIES=true PORT=8000
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD curl -fsS http://127.0.0.1:${PORT}/healthz || exit 1
 # Migrate and load the historical record (idempotent), then serve.

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     # Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed; none by default.
     trusted_proxies: Annotated[list[str], NoDecode] = []
     secure_cookies: bool = False
+    # Production without TLS (a test deployment only): cookies then travel in clear text.
+    allow_insecure_cookies: bool = False
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -77,6 +79,16 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "MARRAKECH_ALLOWED_HOSTS must list the served host names in production"
                 )
+        if (
+            self.environment == "production"
+            and not self.secure_cookies
+            and not self.allow_insecure_cookies
+        ):
+            raise ValueError(
+                "MARRAKECH_SECURE_COOKIES=true is required in production: the site is meant to "
+                "be served over HTTPS, and without it the login cookie travels in clear text. "
+                "For a test deployment without TLS, set MARRAKECH_ALLOW_INSECURE_COOKIES=true."
+            )
         return self
 
     @property

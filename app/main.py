@@ -27,6 +27,7 @@ from app.web.middleware import (
     RequestLogMiddleware,
     RequestTooLarge,
 )
+from app.web.security_headers import SecurityHeadersMiddleware, swagger_ui
 from app.web.templating import render
 
 MEGABYTE = 1024 * 1024
@@ -57,15 +58,16 @@ def create_app() -> FastAPI:
         summary="Editions, delegations, agendas and outcomes of the Marrakech Platform "
         "of heads of counter-terrorism and security agencies in Africa.",
         version="1.0",
-        docs_url="/docs",
+        docs_url=None,  # served below with its own Content-Security-Policy
         redoc_url=None,
     )
+    app.add_route("/docs", swagger_ui, include_in_schema=False)
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=ROOT_DIR / "app" / "static"), name="static")
     _include_routers(app)
     _install_error_handlers(app)
-    # The last added runs first: log, trusted hosts, body size, language, then the cache of
-    # public responses.
+    # The last added runs first: log, trusted hosts, body size, language, the security headers
+    # (on cached answers too), then the cache of public responses.
     app.state.read_content_version = current_versions_async  # tests read it on their connection
     app.add_middleware(
         PublicResponseCache,
@@ -73,6 +75,7 @@ def create_app() -> FastAPI:
         version=lambda: app.state.read_content_version(),
         edition_of=edition_of,
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(
         BodySizeLimitMiddleware,

@@ -86,21 +86,55 @@ def test_production_refuses_the_development_secret() -> None:
     with pytest.raises(ValidationError, match="MARRAKECH_SECRET_KEY"):
         Settings(environment="production", secret_key=DEVELOPMENT_SECRET)
     public = {"base_url": "https://marrakech.example", "allowed_hosts": "marrakech.example"}
-    settings = Settings(environment="production", secret_key="x" * 40, **public)
+    settings = Settings(
+        environment="production", secret_key="x" * 40, secure_cookies=True, **public
+    )
     assert settings.secret_key == "x" * 40
 
 
 def test_production_needs_the_base_url_and_allowed_hosts(monkeypatch) -> None:
     monkeypatch.delenv("MARRAKECH_BASE_URL", raising=False)
     with pytest.raises(ValidationError, match="MARRAKECH_BASE_URL"):
-        Settings(environment="production", secret_key="x" * 40, allowed_hosts="a.example")
+        Settings(
+            environment="production",
+            secret_key="x" * 40,
+            secure_cookies=True,
+            allowed_hosts="a.example",
+        )
     with pytest.raises(ValidationError, match="MARRAKECH_ALLOWED_HOSTS"):
-        Settings(environment="production", secret_key="x" * 40, base_url="https://a.example")
+        Settings(
+            environment="production",
+            secret_key="x" * 40,
+            secure_cookies=True,
+            base_url="https://a.example",
+        )
     with pytest.raises(ValidationError, match="MARRAKECH_BASE_URL"):
         Settings(base_url="marrakech.example")
     development = Settings(environment="development", base_url="http://127.0.0.1:8101/")
     assert development.trusted_hosts == ["127.0.0.1", "localhost"]
     assert development.public_origin == "http://127.0.0.1:8101"
+
+
+def test_production_refuses_to_start_without_secure_cookies(monkeypatch) -> None:
+    public = {"base_url": "https://marrakech.example", "allowed_hosts": "marrakech.example"}
+    for name in ("MARRAKECH_SECURE_COOKIES", "MARRAKECH_ALLOW_INSECURE_COOKIES"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ValidationError, match="MARRAKECH_SECURE_COOKIES=true is required"):
+        Settings(environment="production", secret_key="x" * 40, **public)
+    with pytest.raises(ValidationError, match="MARRAKECH_ALLOW_INSECURE_COOKIES=true"):
+        Settings(environment="production", secret_key="x" * 40, **public)
+    monkeypatch.setenv("MARRAKECH_ALLOW_INSECURE_COOKIES", "true")
+    allowed = Settings(environment="production", secret_key="x" * 40, **public)
+    assert allowed.secure_cookies is False  # a test deployment without TLS, said explicitly
+    monkeypatch.delenv("MARRAKECH_ALLOW_INSECURE_COOKIES")
+    monkeypatch.setenv("MARRAKECH_SECURE_COOKIES", "true")
+    assert Settings(environment="production", secret_key="x" * 40, **public).secure_cookies is True
+
+
+def test_the_documented_deployment_serves_with_secure_cookies() -> None:
+    from app.config import ROOT_DIR
+
+    assert "MARRAKECH_SECURE_COOKIES=true" in (ROOT_DIR / "Dockerfile").read_text()
 
 
 def test_security_headers_are_set(client) -> None:

@@ -283,7 +283,7 @@ def delegation_letter(delegation: EditionDelegation) -> FileResponse:
     return FileResponse(
         uploads.letter_path(delegation),
         media_type="application/pdf",
-        filename=delegation.letter_filename or "letter.pdf",
+        filename=uploads.letter_name(delegation),
         headers={"Cache-Control": "no-store"},
     )
 

@@ -227,7 +227,7 @@ def register_letter(delegation: FocalDelegation) -> FileResponse:
     return FileResponse(
         uploads.letter_path(delegation),
         media_type="application/pdf",
-        filename=delegation.letter_filename or "letter.pdf",
+        filename=uploads.letter_name(delegation),
         headers=PRIVATE_HEADERS,
     )
 

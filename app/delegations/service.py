@@ -13,6 +13,7 @@ from app.editions.models import Edition
 from app.entities.models import Entity, EntityType
 from app.errors import NotFound
 from app.i18n import N_
+from app.web.filenames import clean_filename
 
 ENTITY_GROUP = {
     EntityType.member_state: 0,
@@ -182,6 +183,11 @@ class RegistrationView:
     @property
     def has_head(self) -> bool:
         return any(p.role == "head" for p in self.participants)
+
+    @property
+    def letter_name(self) -> str:
+        """The uploaded letter's name without control or bidi characters."""
+        return clean_filename(self.delegation.letter_filename, default="letter.pdf")
 
 
 def registration_view(

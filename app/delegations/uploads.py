@@ -1,5 +1,6 @@
-"""The nomination letter (or note verbale): a PDF checked by its content, stored outside
-any public folder under a random name."""
+"""The nomination letter (or note verbale): a PDF checked by its content (a real PDF, with no
+JavaScript, embedded file or launch action), stored outside any public folder under a random
+name; the name it was uploaded with is kept without control or bidi characters."""
 
 import io
 import secrets
@@ -10,18 +11,37 @@ from sqlmodel import Session
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.config import get_settings
+from app.delegations.letter_scan import Finding, scan
 from app.delegations.models import Delegation
 from app.delegations.participants import check_editable, check_open
 from app.editions.models import Edition
 from app.errors import InvalidInput, NotFound
 from app.i18n import N_
 from app.timestamps import utcnow
+from app.web.filenames import clean_filename
 
 MAX_LETTER_BYTES = 5 * 1024 * 1024
 # The request carrying a letter may be this large, so that a letter somewhat over the limit
 # gets its message next to the field; a larger request is refused before it is read.
 MAX_LETTER_REQUEST_BYTES = 8 * 1024 * 1024
 LETTER_UPLOAD_PATH = r"/register/[^/]+/letter"
+DEFAULT_LETTER_NAME = "letter.pdf"
+FINDING_MESSAGES = {
+    Finding.javascript: N_(
+        "The file contains JavaScript, which is not accepted. Save the letter again as a "
+        "plain PDF (for example with Print to PDF) and upload that file."
+    ),
+    Finding.embedded_file: N_(
+        "The file contains embedded files, which are not accepted. Save the letter again as "
+        "a plain PDF (for example with Print to PDF) and upload that file."
+    ),
+    Finding.action: N_(
+        "The file contains actions that run by themselves or open other programs, which are "
+        "not accepted. Save the letter again as a plain PDF (for example with Print to PDF) "
+        "and upload that file."
+    ),
+    Finding.too_complex: N_("The file must be a PDF document."),
+}
 
 
 def uploads_dir() -> Path:
@@ -42,8 +62,19 @@ def _check_pdf(content: bytes) -> None:
         reader = PdfReader(io.BytesIO(content), strict=False)
         if len(reader.pages) < 1:
             raise InvalidInput(N_("The file must be a PDF document."), field="letter")
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
+        finding = scan(reader, content)
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OSError,
+        RecursionError,
+    ) as error:
         raise InvalidInput(N_("The file must be a PDF document."), field="letter") from error
+    if finding is not None:
+        raise InvalidInput(FINDING_MESSAGES[finding], field="letter")
 
 
 def store_letter(
@@ -65,7 +96,7 @@ def store_letter(
     (uploads_dir() / name).write_bytes(content)
     previous = delegation.letter_file
     delegation.letter_file = name
-    delegation.letter_filename = (Path(filename or "letter.pdf").name or "letter.pdf")[:200]
+    delegation.letter_filename = clean_filename(filename, default=DEFAULT_LETTER_NAME)
     delegation.letter_uploaded_at = utcnow()
     db_session.add(delegation)
     audit.record(
@@ -80,6 +111,11 @@ def store_letter(
     if previous:
         (uploads_dir() / previous).unlink(missing_ok=True)
     return delegation
+
+
+def letter_name(delegation: Delegation) -> str:
+    """The name to show and to send the letter under (cleaned again: rows stored earlier)."""
+    return clean_filename(delegation.letter_filename, default=DEFAULT_LETTER_NAME)
 
 
 def letter_path(delegation: Delegation) -> Path:
