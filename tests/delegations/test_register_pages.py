@@ -17,6 +17,7 @@ from tests.factories import (
     open_registration,
     participant_data,
 )
+from tests.html_forms import press
 
 
 def _setup(db_session, quota: int = 5):  # noqa: ANN001, ANN202
@@ -303,3 +304,62 @@ def test_every_interpretation_language_offered_is_accepted(client, db_session) -
         )
         response = _post(client, token, "/participants", data)
         assert response.status_code == 303, (code, response.text)
+
+
+def test_an_invalid_focal_point_email_keeps_what_was_typed(client, db_session) -> None:
+    _, _, _, token = _setup(db_session)
+    page = client.get(f"/register/{token}")
+    typed = {
+        "focal_point_name": "Wanjiru Kamau",
+        "focal_point_email": "wanjiru@",
+        "focal_point_phone": "+254 20 123",
+    }
+    response = press(client, page.text, "Save", typed)
+    assert response.status_code == 422 and 'id="error-focal_point_email"' in response.text
+    for value in typed.values():
+        assert f'value="{value}"' in response.text
+
+
+def test_details_and_a_member_typed_together_are_both_saved_by_add_this_member(
+    client, db_session
+) -> None:
+    _, _, delegation, token = _setup(db_session)
+    page = client.get(f"/register/{token}")
+    typed = {
+        "focal_point_name": "Wanjiru Kamau",
+        "focal_point_email": "wanjiru@kenya.example",
+        **participant_data(role="head", given_name="Amina"),
+    }
+    response = press(client, page.text, "Add this member", typed, follow_redirects=True)
+    assert response.status_code == 200
+    assert 'value="Wanjiru Kamau"' in response.text and "Amina" in response.text
+    db_session.refresh(delegation)
+    assert delegation.focal_point_name == "Wanjiru Kamau"
+
+
+def test_a_member_error_keeps_the_details_and_the_member_typed(client, db_session) -> None:
+    _, _, delegation, token = _setup(db_session)
+    page = client.get(f"/register/{token}")
+    typed = {
+        "focal_point_name": "Wanjiru Kamau",
+        "focal_point_email": "wanjiru@kenya.example",
+        **participant_data(role="head", given_name="Amina", email="amina@"),
+    }
+    response = press(client, page.text, "Add this member", typed)
+    assert response.status_code == 422 and 'id="error-email"' in response.text
+    assert 'value="Wanjiru Kamau"' in response.text and 'value="Amina"' in response.text
+    assert 'value="amina@"' in response.text
+
+
+def test_submitting_saves_the_member_typed_first(client, db_session) -> None:
+    _, _, delegation, token = _setup(db_session)
+    page = client.get(f"/register/{token}")
+    typed = {
+        "focal_point_name": "Wanjiru Kamau",
+        "focal_point_email": "wanjiru@kenya.example",
+        **participant_data(role="head", given_name="Amina"),
+    }
+    response = press(client, page.text, "Submit the registration", typed, follow_redirects=True)
+    assert "Amina" in response.text and "sent to the organisers" in response.text
+    db_session.refresh(delegation)
+    assert delegation.status == "submitted"
