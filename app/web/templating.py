@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.routing import Match
 
 from app import i18n
 from app.config import ROOT_DIR
@@ -43,6 +44,22 @@ class LazyCsrfToken:
         return str(self)
 
 
+def page_address(request: Request) -> str:
+    """The address a reader can load again: the page's own for GET, otherwise the nearest
+    address above a form's POST that answers GET (``/register/{token}/participants`` is
+    shown by ``/register/{token}``), so that switching language never lands on a 405."""
+    path = request.url.path
+    if request.method in ("GET", "HEAD"):
+        return path
+    router = getattr(request.scope.get("app"), "router", None)
+    while path and router is not None:
+        scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
+        if any(route.matches(scope)[0] == Match.FULL for route in router.routes):
+            return path
+        path = path.rstrip("/").rsplit("/", 1)[0]
+    return "/"
+
+
 def page_context(request: Request) -> dict[str, Any]:
     """What every page needs: language, direction, translation, links, the signed-in account."""
     language: str = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
@@ -60,7 +77,7 @@ def page_context(request: Request) -> dict[str, Any]:
 
     def language_url(code: str) -> str:
         url = request.url.include_query_params(lang=code)
-        return f"{url.path}?{url.query}"
+        return f"{page_address(request)}?{url.query}"
 
     return {
         "request": request,

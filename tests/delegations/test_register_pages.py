@@ -363,3 +363,15 @@ def test_submitting_saves_the_member_typed_first(client, db_session) -> None:
     assert "Amina" in response.text and "sent to the organisers" in response.text
     db_session.refresh(delegation)
     assert delegation.status == "submitted"
+
+
+def test_after_an_error_the_language_links_lead_back_to_the_page(client, db_session) -> None:
+    _, _, _, token = _setup(db_session)
+    client.get(f"/register/{token}?lang=ar")
+    error = _post(client, token, "/participants", participant_data(given_name=""))
+    assert error.status_code == 422 and 'lang="ar"' in error.text
+    english = re.search(r'<a href="([^"]+)" lang="en" hreflang="en"', error.text)
+    assert english and english.group(1).startswith(f"/register/{token}?")
+    switched = client.get(english.group(1).replace("&amp;", "&"))
+    assert switched.status_code == 200 and 'lang="en"' in switched.text
+    assert "Registration of the delegation of Kenya" in switched.text
