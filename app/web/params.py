@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 
 from app.web.text_input import CONTROL_CHARACTERS
 
@@ -25,3 +25,11 @@ class InputModel(BaseModel):
         if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
             raise ValueError("control characters are not allowed")
         return value
+
+
+def _empty_as_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+# On a filter of a GET form the empty choice ("All") arrives as "": it means no filter.
+EmptyAsNone = BeforeValidator(_empty_as_none)

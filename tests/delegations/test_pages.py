@@ -364,3 +364,20 @@ def test_counts_agree_with_their_number_in_each_language(client, db_session) -> 
     assert "3 delegations, 2 participants, 0 accredited." in client.get(url + "?lang=en").text
     assert "3 délégations, 2 participants, 0 accrédité." in client.get(url + "?lang=fr").text
     assert "3 وفود، مشاركان، 0 معتمد." in client.get(url + "?lang=ar").text
+
+
+def test_the_delegation_filters_as_the_form_sends_them(client, db_session) -> None:
+    sign_in(client, db_session)
+    edition = make_edition(db_session)
+    make_delegation(db_session, edition, code="MLI")
+    make_delegation(db_session, edition, code="KEN")
+    url = f"/admin/editions/{edition.slug}/delegations"
+    empty = client.get(url)
+    assert "No delegation yet." not in empty.text
+    found = client.get(f"{url}?status=&entity_type=&q=mal")
+    assert found.status_code == 200 and "Mali" in found.text and "Kenya" not in found.text
+    none = client.get(f"{url}?status=confirmed&entity_type=&q=")
+    assert none.status_code == 200 and "No delegation matches these filters." in none.text
+    assert "No delegation yet." not in none.text
+    fresh = make_edition(db_session)
+    assert "No delegation yet." in client.get(f"/admin/editions/{fresh.slug}/delegations").text
