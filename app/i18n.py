@@ -64,11 +64,16 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
     for candidate in (query, cookie):
         if candidate in LANGUAGES:
             return candidate  # type: ignore[return-value]
+    return accepted_language(accept_language) or DEFAULT_LANGUAGE
+
+
+def accepted_language(accept_language: str | None) -> Language | None:
+    """The first of our languages the browser asks for (Accept-Language), if any."""
     for tag in _parse_accept_language(accept_language or ""):
         primary = tag.split("-")[0].lower()
         if primary in LANGUAGES:
             return primary  # type: ignore[return-value]
-    return DEFAULT_LANGUAGE
+    return None
 
 
 def _parse_accept_language(header: str) -> list[str]:

@@ -375,3 +375,35 @@ def test_after_an_error_the_language_links_lead_back_to_the_page(client, db_sess
     switched = client.get(english.group(1).replace("&amp;", "&"))
     assert switched.status_code == 200 and 'lang="en"' in switched.text
     assert "Registration of the delegation of Kenya" in switched.text
+
+
+def test_the_form_follows_the_browsers_language_until_another_is_chosen(client, db_session) -> None:
+    _, _, _, token = _setup(db_session)
+    french = client.get(f"/register/{token}", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert 'lang="fr" dir="ltr"' in french.text and "Membres de la délégation" in french.text
+    english = client.get(f"/register/{token}", headers={"Accept-Language": "de-DE"})
+    assert 'lang="en" dir="ltr"' in english.text  # the focal point's language, English
+
+
+def test_the_closed_form_says_why_it_is_closed(client, db_session) -> None:
+    from app.editions.models import EditionStatus
+
+    edition, settings, _, token = _setup(db_session)
+    edition.status = EditionStatus.registration_closed
+    db_session.add(edition)
+    db_session.commit()
+    closed = client.get(f"/register/{token}")
+    assert "The organisers have closed registration. This form is read-only." in closed.text
+    assert "the deadline has passed" not in closed.text
+    edition.status = EditionStatus.registration_open
+    settings.deadline_at = datetime.now(UTC) - timedelta(hours=1)
+    db_session.add_all([edition, settings])
+    db_session.commit()
+    late = client.get(f"/register/{token}")
+    assert "The deadline has passed. This form is read-only." in late.text
+    settings.deadline_at = datetime.now(UTC) + timedelta(days=3)
+    settings.opens_at = datetime.now(UTC) + timedelta(days=1)
+    db_session.add(settings)
+    db_session.commit()
+    early = client.get(f"/register/{token}")
+    assert "Registration has not opened yet. This form is read-only." in early.text
