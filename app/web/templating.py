@@ -62,8 +62,11 @@ def page_address(request: Request) -> str:
 
 def page_context(request: Request) -> dict[str, Any]:
     """What every page needs: language, direction, translation, links, the signed-in account."""
+    from app.auth.access import Access, may
+
     language: str = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
     translations = i18n.get_translations(language)
+    account = getattr(request.state, "account", None)
 
     def translate(message: str, **params: Any) -> str:
         text = translations.gettext(message)
@@ -88,7 +91,9 @@ def page_context(request: Request) -> dict[str, Any]:
         "url_for": url_for,
         "language_url": language_url,
         "languages": i18n.LANGUAGE_NAMES,
-        "account": getattr(request.state, "account", None),
+        "account": account,
+        # Whether to show controls that change things: viewers read only.
+        "can_write": may(account, Access.organiser),
         "csrf_token": LazyCsrfToken(request),
         "format_day": lambda value, fmt="long": i18n.format_day(value, language, fmt),
         "fact_value": lambda field, value: i18n.format_fact_value(field, value, language),
