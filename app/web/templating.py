@@ -97,7 +97,10 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_token": LazyCsrfToken(request),
         "format_day": lambda value, fmt="long": i18n.format_day(value, language, fmt),
         "fact_value": lambda field, value: i18n.format_fact_value(field, value, language),
-        "format_moment": lambda value, fmt="medium": i18n.format_moment(value, language, fmt),
+        # Every time a person reads: in the venue's zone when given (zone=edition.time_zone).
+        "format_moment": lambda value, fmt="medium", zone=None: i18n.format_moment(
+            value, language, fmt, time_zone=zone
+        ),
         "format_number": lambda value: i18n.format_number(value, language),
         "localized": lambda obj, field: i18n.localized(obj, field, language),
         "labels": labels,

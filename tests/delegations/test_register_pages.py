@@ -407,3 +407,16 @@ def test_the_closed_form_says_why_it_is_closed(client, db_session) -> None:
     db_session.commit()
     early = client.get(f"/register/{token}")
     assert "Registration has not opened yet. This form is read-only." in early.text
+
+
+def test_times_read_in_the_venues_zone_labelled_without_seconds(client, db_session) -> None:
+    edition, settings, delegation, token = _setup(db_session)
+    assert edition.time_zone == "Africa/Casablanca"  # UTC+1 outside Ramadan
+    settings.deadline_at = datetime(2030, 6, 1, 16, 0, tzinfo=UTC)
+    db_session.add(settings)
+    db_session.commit()
+    english = client.get(f"/register/{token}?lang=en")
+    assert "1 June 2030, 17:00 GMT+1" in english.text
+    assert "17:00:00" not in english.text and "Africa/Casablanca" not in english.text
+    french = client.get(f"/register/{token}?lang=fr")
+    assert "1 juin 2030, 17:00 UTC+1" in french.text
