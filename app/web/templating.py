@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from starlette.routing import Match
 
 from app import i18n
@@ -42,6 +43,14 @@ class LazyCsrfToken:
 
     def __html__(self) -> str:
         return str(self)
+
+
+def ltr(value: object) -> Markup:
+    """A left-to-right run (email, phone, code, number) isolated so that a right-to-left
+    page neither reorders it ("00 00 22 20 223+") nor moves the punctuation around it."""
+    if value is None or value == "":
+        return Markup("")
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
 def page_address(request: Request) -> str:
@@ -104,6 +113,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "format_number": lambda value: i18n.format_number(value, language),
         "localized": lambda obj, field: i18n.localized(obj, field, language),
         "labels": labels,
+        "ltr": ltr,
     }
 
 

@@ -381,3 +381,22 @@ def test_the_delegation_filters_as_the_form_sends_them(client, db_session) -> No
     assert "No delegation yet." not in none.text
     fresh = make_edition(db_session)
     assert "No delegation yet." in client.get(f"/admin/editions/{fresh.slug}/delegations").text
+
+
+def test_addresses_phones_and_codes_are_isolated_left_to_right_in_arabic(
+    client, db_session
+) -> None:
+    sign_in(client, db_session)
+    edition = make_edition(db_session)
+    open_registration(db_session, edition)
+    delegation, token = make_delegation(db_session, edition, email="fp@kenya.example")
+    delegation.focal_point_phone = "+223 20 22 00 00"
+    db_session.add(delegation)
+    db_session.commit()
+    _register(db_session, token, role="head", email="amina@kenya.example", phone="+254 20 1")
+    page = client.get(f"/admin/editions/{edition.slug}/delegations/{delegation.id}?lang=ar").text
+    assert 'dir="rtl"' in page
+    for text in ("+223 20 22 00 00", "fp@kenya.example", "amina@kenya.example", "+254 20 1", "KEN"):
+        assert f'<bdi dir="ltr">{text}</bdi>' in page, text
+    table = client.get(f"/admin/editions/{edition.slug}/delegations?lang=ar").text
+    assert '<bdi dir="ltr">KEN</bdi>' in table
