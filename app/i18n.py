@@ -4,14 +4,15 @@ Catalogues are gettext ``.po`` files under ``app/locale``, read with Babel when 
 needed (no compile step); ``pybabel extract`` refreshes them (see the Makefile).
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from babel.lists import format_list as babel_format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -64,11 +65,16 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
     for candidate in (query, cookie):
         if candidate in LANGUAGES:
             return candidate  # type: ignore[return-value]
+    return accepted_language(accept_language) or DEFAULT_LANGUAGE
+
+
+def accepted_language(accept_language: str | None) -> Language | None:
+    """The first of our languages the browser asks for (Accept-Language), if any."""
     for tag in _parse_accept_language(accept_language or ""):
         primary = tag.split("-")[0].lower()
         if primary in LANGUAGES:
             return primary  # type: ignore[return-value]
-    return DEFAULT_LANGUAGE
+    return None
 
 
 def _parse_accept_language(header: str) -> list[str]:
@@ -112,8 +118,31 @@ def format_day(value: date | None, language: str, fmt: str = "long") -> str:
     return format_date(value, format=fmt, locale=babel_locale(language)) if value else ""
 
 
-def format_moment(value: datetime | None, language: str, fmt: str = "medium") -> str:
-    return format_datetime(value, format=fmt, locale=babel_locale(language)) if value else ""
+def zone_label(moment: datetime, language: str) -> str:
+    """The offset of an aware moment as people read it: "GMT+1", "UTC+1", "GMT+5:30"."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    text = f"{sign}{hours}" + (f":{rest:02d}" if rest else "") if minutes else ""
+    return babel_locale(language).zone_formats["gmt"] % text
+
+
+def format_moment(
+    value: datetime | None, language: str, fmt: str = "medium", *, time_zone: str | None = None
+) -> str:
+    """A moment as a person reads it: in ``time_zone`` (the venue's), without seconds, with
+    its offset ("2 June 2027, 17:00 GMT+1"). Naive values are UTC, as stored."""
+    if not value:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(ZoneInfo(time_zone)) if time_zone else value
+    locale = babel_locale(language)
+    day = format_date(local.date(), format=fmt, locale=locale)
+    clock = format_time(local, format="HH:mm", locale=locale)
+    joined = locale.datetime_formats["medium"].replace("'", "").format(clock, day)
+    return f"{joined} {zone_label(local, language)}"
 
 
 def format_clock(value: datetime | None, language: str) -> str:

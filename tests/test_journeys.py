@@ -138,7 +138,7 @@ def test_the_organisers_year_from_cloning_to_the_purge(
     assert _submit(focal, form, f"/register/{token}/submit", {}).status_code == 303
     members = focal.get(f"/api/v1/register/{token}/participants").json()
     otieno = next(m for m in members if m["given_name"] == "Otieno")
-    assert f"?edit={otieno['id']}" in focal.get(form).text
+    assert f"/participants/{otieno['id']}/edit" in focal.get(form).text
     corrected = _submit(
         focal,
         form,

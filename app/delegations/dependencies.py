@@ -30,9 +30,12 @@ def _edition_delegation(
 
 def _focal_delegation(token: str, request: Request, db_session: DbSessionDep) -> Delegation:
     delegation = delegations_service.delegation_for_token(db_session, token)
-    # Until the reader picks a language, the form speaks the focal point's.
+    # Until the reader picks a language, the form speaks the browser's, or else the focal
+    # point's as the organisers recorded it.
     chosen = request.query_params.get("lang") or request.cookies.get(i18n.LANGUAGE_COOKIE)
-    if chosen not in i18n.LANGUAGES and delegation.focal_point_language in i18n.LANGUAGES:
+    if chosen in i18n.LANGUAGES or i18n.accepted_language(request.headers.get("accept-language")):
+        return delegation
+    if delegation.focal_point_language in i18n.LANGUAGES:
         request.state.language = delegation.focal_point_language
     return delegation
 

@@ -18,7 +18,7 @@ from app.editions.models import Edition
 from app.entities.models import EntityType
 from app.errors import DomainError
 from app.mail import service as mail_service
-from app.web.params import RowId
+from app.web.params import EmptyAsNone, RowId
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin/editions/{slug}", include_in_schema=False)
@@ -99,11 +99,12 @@ def delegations_table(
     request: Request,
     edition: OrganiserEdition,
     db_session: DbSessionDep,
-    status: Annotated[DelegationStatus | None, Query()] = None,
-    entity_type: Annotated[EntityType | None, Query()] = None,
+    status: Annotated[DelegationStatus | None, EmptyAsNone, Query()] = None,
+    entity_type: Annotated[EntityType | None, EmptyAsNone, Query()] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> HTMLResponse:
-    """Every delegation with its counts, filterable, and the invitation form."""
+    """Every delegation with its counts, filterable (an empty filter means all), and the
+    invitation form."""
     return render(
         request,
         "delegations/table.html",

@@ -12,12 +12,11 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from app import i18n
 from app.auth.access import Access, allow
 from app.db import DbSessionDep
-from app.delegations import forms, participants, uploads
+from app.delegations import form_saving, forms, uploads
 from app.delegations import service as delegations_service
 from app.delegations.dependencies import FocalDelegation, FocalEdition, ParticipantId
 from app.delegations.forms import form_options
 from app.delegations.models import Delegation
-from app.delegations.participants import focal_point_actor
 from app.editions.models import Edition
 from app.errors import DomainError
 from app.mail import service as mail_service
@@ -81,6 +80,56 @@ def register_form(
     return _page(request, db_session, edition, delegation, token=token, editing=edit)
 
 
+async def _save(
+    request: Request,
+    token: str,
+    edition: Edition,
+    delegation: Delegation,
+    db_session: Any,
+    action: form_saving.Action,
+    participant_id: int | None = None,
+) -> Response:
+    """Save all the page holds, then do what the pressed button asks."""
+    form = await request.form()
+    upload = form.get("letter")
+    letter = None
+    if hasattr(upload, "read"):
+        content = await upload.read(uploads.MAX_LETTER_BYTES + 1)
+        letter = (content, getattr(upload, "filename", None))
+    editing = str(form.get("editing") or "")
+    outcome = form_saving.save_registration_form(
+        db_session,
+        edition=edition,
+        delegation=delegation,
+        form=form,
+        letter=letter,
+        action=action,
+        participant_id=participant_id,
+        editing=int(editing) if editing.isdigit() else None,
+    )
+    if outcome.error is not None:
+        values = forms.form_values(form)
+        if "member" in outcome.saved:  # saved: its form starts empty again
+            values = {k: v for k, v in values.items() if k not in forms.PARTICIPANT_FIELDS}
+            editing = ""
+        return _page(
+            request,
+            db_session,
+            edition,
+            delegation,
+            token=token,
+            error=outcome.error,
+            values=values,
+            editing=int(editing) if editing.isdigit() else None,
+        )
+    if action == "edit" and participant_id is not None:
+        url = request.app.url_path_for("register_form", token=token)
+        return RedirectResponse(
+            f"{url}?edit={participant_id}#member-form", status_code=303, headers=PRIVATE_HEADERS
+        )
+    return _back(request, token, outcome.saved[-1] if outcome.saved else "nothing")
+
+
 @router.post("/details", name="register_details", dependencies=[allow(Access.focal_point)])
 async def register_details(
     request: Request,
@@ -89,52 +138,8 @@ async def register_details(
     delegation: FocalDelegation,
     db_session: DbSessionDep,
 ) -> Response:
-    """Save the focal point's contact details."""
-    form = await request.form()
-    try:
-        participants.update_details(
-            db_session,
-            edition=edition,
-            delegation=delegation,
-            details_in=forms.details_from_form(form),
-            actor=focal_point_actor(delegation),
-        )
-    except DomainError as error:
-        return _page(request, db_session, edition, delegation, token=token, error=error)
-    return _back(request, token, "details")
-
-
-async def _save_member(
-    request: Request,
-    token: str,
-    edition: Edition,
-    delegation: Delegation,
-    db_session: Any,
-    participant_id: int | None,
-) -> Response:
-    form = await request.form()
-    try:
-        participants.save_participant(
-            db_session,
-            edition=edition,
-            delegation=delegation,
-            participant_in=forms.participant_from_form(form, edition),
-            actor=focal_point_actor(delegation),
-            participant_id=participant_id,
-        )
-    except DomainError as error:
-        values = forms.form_values(form)
-        return _page(
-            request,
-            db_session,
-            edition,
-            delegation,
-            token=token,
-            error=error,
-            values=values,
-            editing=participant_id,
-        )
-    return _back(request, token, "member")
+    """Save everything typed on the page: details, the member being typed, the letter."""
+    return await _save(request, token, edition, delegation, db_session, "save")
 
 
 @router.post(
@@ -147,8 +152,8 @@ async def register_add_participant(
     delegation: FocalDelegation,
     db_session: DbSessionDep,
 ) -> Response:
-    """Add a member; the page comes back with the member listed and an empty form."""
-    return await _save_member(request, token, edition, delegation, db_session, None)
+    """Add a member (and save the rest of the page); it comes back with an empty form."""
+    return await _save(request, token, edition, delegation, db_session, "member")
 
 
 @router.post(
@@ -164,16 +169,16 @@ async def register_update_participant(
     delegation: FocalDelegation,
     db_session: DbSessionDep,
 ) -> Response:
-    """Correct a member."""
-    return await _save_member(request, token, edition, delegation, db_session, participant_id)
+    """Correct a member (and save the rest of the page)."""
+    return await _save(request, token, edition, delegation, db_session, "member", participant_id)
 
 
 @router.post(
-    "/participants/{participant_id}/delete",
-    name="register_remove_participant",
+    "/participants/{participant_id}/edit",
+    name="register_edit_participant",
     dependencies=[allow(Access.focal_point)],
 )
-def register_remove_participant(
+async def register_edit_participant(
     request: Request,
     token: str,
     participant_id: ParticipantId,
@@ -181,18 +186,25 @@ def register_remove_participant(
     delegation: FocalDelegation,
     db_session: DbSessionDep,
 ) -> Response:
-    """Take a member off the delegation."""
-    try:
-        participants.remove_participant(
-            db_session,
-            edition=edition,
-            delegation=delegation,
-            participant_id=participant_id,
-            actor=focal_point_actor(delegation),
-        )
-    except DomainError as error:
-        return _page(request, db_session, edition, delegation, token=token, error=error)
-    return _back(request, token, "removed")
+    """Save the page, then open a member for correction."""
+    return await _save(request, token, edition, delegation, db_session, "edit", participant_id)
+
+
+@router.post(
+    "/participants/{participant_id}/delete",
+    name="register_remove_participant",
+    dependencies=[allow(Access.focal_point)],
+)
+async def register_remove_participant(
+    request: Request,
+    token: str,
+    participant_id: ParticipantId,
+    edition: FocalEdition,
+    delegation: FocalDelegation,
+    db_session: DbSessionDep,
+) -> Response:
+    """Take a member off the delegation (after saving the rest of the page)."""
+    return await _save(request, token, edition, delegation, db_session, "remove", participant_id)
 
 
 @router.post("/letter", name="register_upload_letter", dependencies=[allow(Access.focal_point)])
@@ -203,22 +215,8 @@ async def register_upload_letter(
     delegation: FocalDelegation,
     db_session: DbSessionDep,
 ) -> Response:
-    """Upload the nomination letter or note verbale (PDF, at most 5 MB)."""
-    form = await request.form()
-    upload = form.get("letter")
-    content = await upload.read(uploads.MAX_LETTER_BYTES + 1) if hasattr(upload, "read") else b""
-    try:
-        uploads.store_letter(
-            db_session,
-            edition=edition,
-            delegation=delegation,
-            content=content,
-            filename=getattr(upload, "filename", None),
-            actor=focal_point_actor(delegation),
-        )
-    except DomainError as error:
-        return _page(request, db_session, edition, delegation, token=token, error=error)
-    return _back(request, token, "letter")
+    """Upload the nomination letter or note verbale (PDF, at most 5 MB), saving the rest."""
+    return await _save(request, token, edition, delegation, db_session, "letter")
 
 
 @router.get("/letter", name="register_letter", dependencies=[allow(Access.focal_point)])
@@ -233,7 +231,7 @@ def register_letter(delegation: FocalDelegation) -> FileResponse:
 
 
 @router.post("/submit", name="register_submit", dependencies=[allow(Access.focal_point)])
-def register_submit(
+async def register_submit(
     request: Request,
     token: str,
     edition: FocalEdition,
@@ -241,12 +239,8 @@ def register_submit(
     db_session: DbSessionDep,
     background: BackgroundTasks,
 ) -> Response:
-    """Send the registration to the organisers; a receipt is emailed to the focal point."""
-    try:
-        participants.submit_delegation(
-            db_session, edition=edition, delegation=delegation, actor=focal_point_actor(delegation)
-        )
-    except DomainError as error:
-        return _page(request, db_session, edition, delegation, token=token, error=error)
-    background.add_task(mail_service.deliver_after_response, db_session)
-    return _back(request, token, "submitted")
+    """Save the page, then send the registration to the organisers (a receipt is emailed)."""
+    response = await _save(request, token, edition, delegation, db_session, "submit")
+    if response.status_code == 303:
+        background.add_task(mail_service.deliver_after_response, db_session)
+    return response

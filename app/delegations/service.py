@@ -171,6 +171,7 @@ class RegistrationView:
     participants: list[Participant]
     quota: int
     is_open: bool
+    closed_reason: str | None  # windows.closed_reason, or "delegation" for its status
     opens_at: datetime | None  # local to the edition's time zone
     deadline_at: datetime | None
     earliest_date: date | None
@@ -200,14 +201,17 @@ def registration_view(
 
     settings = windows.settings_of(db_session, edition)
     earliest, latest = travel_window(edition)
+    closed_reason = windows.closed_reason(edition, settings)
+    if closed_reason is None and delegation.status not in EDITABLE_STATUSES:
+        closed_reason = "delegation"
     return RegistrationView(
         edition=edition,
         delegation=delegation,
         entity=entity_of(db_session, delegation),
         participants=list_participants(db_session, delegation),
         quota=windows.quota_of(settings, delegation),
-        is_open=windows.registration_is_open(edition, settings)
-        and delegation.status in EDITABLE_STATUSES,
+        is_open=closed_reason is None,
+        closed_reason=closed_reason,
         opens_at=windows.to_local(settings.opens_at, edition.time_zone),
         deadline_at=windows.to_local(settings.deadline_at, edition.time_zone),
         earliest_date=earliest,

@@ -41,6 +41,23 @@ def registration_is_open(
     return now < settings.deadline_at
 
 
+def closed_reason(
+    edition: Edition, settings: RegistrationSettings, now: datetime | None = None
+) -> str | None:
+    """Why focal points cannot register now: "not_open_yet", "deadline_passed" or
+    "closed" (the organisers moved the edition past registration); None while open."""
+    now = now or utcnow()
+    if edition.status in (EditionStatus.draft, EditionStatus.announced):
+        return "not_open_yet"
+    if edition.status != EditionStatus.registration_open:
+        return "closed"
+    if settings.opens_at is not None and now < settings.opens_at:
+        return "not_open_yet"
+    if settings.deadline_at is None:
+        return "not_open_yet"
+    return "deadline_passed" if now >= settings.deadline_at else None
+
+
 def quota_of(settings: RegistrationSettings, delegation: Delegation) -> int:
     return delegation.quota_override or settings.default_quota
 

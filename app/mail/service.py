@@ -60,7 +60,9 @@ def render_message(kind: str, language: str, context: dict[str, Any]) -> tuple[s
             ),
             lang=language,
             format_day=lambda value: i18n.format_day(value, language),
-            format_moment=lambda value: i18n.format_moment(value, language, "long"),
+            format_moment=lambda value, zone=None: i18n.format_moment(
+                value, language, "long", time_zone=zone
+            ),
             **context,
         )
     )

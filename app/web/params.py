@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from app.i18n import N_
@@ -67,3 +67,11 @@ class InputModel(BaseModel):
         if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
             raise ValueError("control characters are not allowed")
         return value
+
+
+def _empty_as_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+# On a filter of a GET form the empty choice ("All") arrives as "": it means no filter.
+EmptyAsNone = BeforeValidator(_empty_as_none)

@@ -6,6 +6,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from starlette.routing import Match
 
 from app import i18n
 from app.config import ROOT_DIR, get_settings
@@ -50,10 +52,37 @@ def absolute_url(request: Request, name: str, /, **path_params: Any) -> str:
     return get_settings().public_origin + str(path)
 
 
+def ltr(value: object) -> Markup:
+    """A left-to-right run (email, phone, code, number) isolated so that a right-to-left
+    page neither reorders it ("00 00 22 20 223+") nor moves the punctuation around it."""
+    if value is None or value == "":
+        return Markup("")
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
+def page_address(request: Request) -> str:
+    """The address a reader can load again: the page's own for GET, otherwise the nearest
+    address above a form's POST that answers GET (``/register/{token}/participants`` is
+    shown by ``/register/{token}``), so that switching language never lands on a 405."""
+    path = request.url.path
+    if request.method in ("GET", "HEAD"):
+        return path
+    router = getattr(request.scope.get("app"), "router", None)
+    while path and router is not None:
+        scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
+        if any(route.matches(scope)[0] == Match.FULL for route in router.routes):
+            return path
+        path = path.rstrip("/").rsplit("/", 1)[0]
+    return "/"
+
+
 def page_context(request: Request) -> dict[str, Any]:
     """What every page needs: language, direction, translation, links, the signed-in account."""
+    from app.auth.access import Access, may
+
     language: str = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
     translations = i18n.get_translations(language)
+    account = getattr(request.state, "account", None)
 
     def translate(message: str, **params: Any) -> str:
         text = translations.gettext(message)
@@ -67,7 +96,7 @@ def page_context(request: Request) -> dict[str, Any]:
 
     def language_url(code: str) -> str:
         url = request.url.include_query_params(lang=code)
-        return f"{url.path}?{url.query}"
+        return f"{page_address(request)}?{url.query}"
 
     return {
         "request": request,
@@ -78,14 +107,20 @@ def page_context(request: Request) -> dict[str, Any]:
         "url_for": url_for,
         "language_url": language_url,
         "languages": i18n.LANGUAGE_NAMES,
-        "account": getattr(request.state, "account", None),
+        "account": account,
+        # Whether to show controls that change things: viewers read only.
+        "can_write": may(account, Access.organiser),
         "csrf_token": LazyCsrfToken(request),
         "format_day": lambda value, fmt="long": i18n.format_day(value, language, fmt),
         "fact_value": lambda field, value: i18n.format_fact_value(field, value, language),
-        "format_moment": lambda value, fmt="medium": i18n.format_moment(value, language, fmt),
+        # Every time a person reads: in the venue's zone when given (zone=edition.time_zone).
+        "format_moment": lambda value, fmt="medium", zone=None: i18n.format_moment(
+            value, language, fmt, time_zone=zone
+        ),
         "format_number": lambda value: i18n.format_number(value, language),
         "localized": lambda obj, field: i18n.localized(obj, field, language),
         "labels": labels,
+        "ltr": ltr,
     }
 
 

@@ -301,3 +301,17 @@ def test_lists_and_names_read_right_in_each_language(client, db_session) -> None
     calendar = Calendar.from_ical(client.get(f"/editions/{edition.slug}/agenda.ics?lang=fr").text)
     [event] = calendar.walk("VEVENT")
     assert "Interprétation : Arabe, Anglais et Français" in str(event["DESCRIPTION"])
+
+
+def test_a_viewer_is_shown_no_control_that_would_be_refused(client, db_session) -> None:
+    sign_in(client, db_session, role=Role.viewer)
+    edition = make_edition(db_session)
+    make_agenda_item(db_session, edition)
+    editor = client.get(f"/admin/editions/{edition.slug}/agenda")
+    assert editor.status_code == 200 and "Opening plenary" in editor.text
+    for control in ("Add an item", ">Edit<", ">Delete<", "Publish Rev."):
+        assert control not in editor.text, control
+    assert editor.text.count('method="post"') == 1  # signing out
+    settings = client.get(f"/admin/editions/{edition.slug}/registration")
+    assert settings.status_code == 200 and ">Save<" not in settings.text
+    assert "<fieldset disabled>" in settings.text

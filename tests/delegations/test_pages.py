@@ -364,3 +364,39 @@ def test_counts_agree_with_their_number_in_each_language(client, db_session) -> 
     assert "3 delegations, 2 participants, 0 accredited." in client.get(url + "?lang=en").text
     assert "3 délégations, 2 participants, 0 accrédité." in client.get(url + "?lang=fr").text
     assert "3 وفود، مشاركان، 0 معتمد." in client.get(url + "?lang=ar").text
+
+
+def test_the_delegation_filters_as_the_form_sends_them(client, db_session) -> None:
+    sign_in(client, db_session)
+    edition = make_edition(db_session)
+    make_delegation(db_session, edition, code="MLI")
+    make_delegation(db_session, edition, code="KEN")
+    url = f"/admin/editions/{edition.slug}/delegations"
+    empty = client.get(url)
+    assert "No delegation yet." not in empty.text
+    found = client.get(f"{url}?status=&entity_type=&q=mal")
+    assert found.status_code == 200 and "Mali" in found.text and "Kenya" not in found.text
+    none = client.get(f"{url}?status=confirmed&entity_type=&q=")
+    assert none.status_code == 200 and "No delegation matches these filters." in none.text
+    assert "No delegation yet." not in none.text
+    fresh = make_edition(db_session)
+    assert "No delegation yet." in client.get(f"/admin/editions/{fresh.slug}/delegations").text
+
+
+def test_addresses_phones_and_codes_are_isolated_left_to_right_in_arabic(
+    client, db_session
+) -> None:
+    sign_in(client, db_session)
+    edition = make_edition(db_session)
+    open_registration(db_session, edition)
+    delegation, token = make_delegation(db_session, edition, email="fp@kenya.example")
+    delegation.focal_point_phone = "+223 20 22 00 00"
+    db_session.add(delegation)
+    db_session.commit()
+    _register(db_session, token, role="head", email="amina@kenya.example", phone="+254 20 1")
+    page = client.get(f"/admin/editions/{edition.slug}/delegations/{delegation.id}?lang=ar").text
+    assert 'dir="rtl"' in page
+    for text in ("+223 20 22 00 00", "fp@kenya.example", "amina@kenya.example", "+254 20 1", "KEN"):
+        assert f'<bdi dir="ltr">{text}</bdi>' in page, text
+    table = client.get(f"/admin/editions/{edition.slug}/delegations?lang=ar").text
+    assert '<bdi dir="ltr">KEN</bdi>' in table

@@ -17,6 +17,7 @@ from tests.factories import (
     open_registration,
     participant_data,
 )
+from tests.html_forms import press
 
 
 def _setup(db_session, quota: int = 5):  # noqa: ANN001, ANN202
@@ -303,3 +304,119 @@ def test_every_interpretation_language_offered_is_accepted(client, db_session) -
         )
         response = _post(client, token, "/participants", data)
         assert response.status_code == 303, (code, response.text)
+
+
+def test_an_invalid_focal_point_email_keeps_what_was_typed(client, db_session) -> None:
+    _, _, _, token = _setup(db_session)
+    page = client.get(f"/register/{token}")
+    typed = {
+        "focal_point_name": "Wanjiru Kamau",
+        "focal_point_email": "wanjiru@",
+        "focal_point_phone": "+254 20 123",
+    }
+    response = press(client, page.text, "Save", typed)
+    assert response.status_code == 422 and 'id="error-focal_point_email"' in response.text
+    for value in typed.values():
+        assert f'value="{value}"' in response.text
+
+
+def test_details_and_a_member_typed_together_are_both_saved_by_add_this_member(
+    client, db_session
+) -> None:
+    _, _, delegation, token = _setup(db_session)
+    page = client.get(f"/register/{token}")
+    typed = {
+        "focal_point_name": "Wanjiru Kamau",
+        "focal_point_email": "wanjiru@kenya.example",
+        **participant_data(role="head", given_name="Amina"),
+    }
+    response = press(client, page.text, "Add this member", typed, follow_redirects=True)
+    assert response.status_code == 200
+    assert 'value="Wanjiru Kamau"' in response.text and "Amina" in response.text
+    db_session.refresh(delegation)
+    assert delegation.focal_point_name == "Wanjiru Kamau"
+
+
+def test_a_member_error_keeps_the_details_and_the_member_typed(client, db_session) -> None:
+    _, _, delegation, token = _setup(db_session)
+    page = client.get(f"/register/{token}")
+    typed = {
+        "focal_point_name": "Wanjiru Kamau",
+        "focal_point_email": "wanjiru@kenya.example",
+        **participant_data(role="head", given_name="Amina", email="amina@"),
+    }
+    response = press(client, page.text, "Add this member", typed)
+    assert response.status_code == 422 and 'id="error-email"' in response.text
+    assert 'value="Wanjiru Kamau"' in response.text and 'value="Amina"' in response.text
+    assert 'value="amina@"' in response.text
+
+
+def test_submitting_saves_the_member_typed_first(client, db_session) -> None:
+    _, _, delegation, token = _setup(db_session)
+    page = client.get(f"/register/{token}")
+    typed = {
+        "focal_point_name": "Wanjiru Kamau",
+        "focal_point_email": "wanjiru@kenya.example",
+        **participant_data(role="head", given_name="Amina"),
+    }
+    response = press(client, page.text, "Submit the registration", typed, follow_redirects=True)
+    assert "Amina" in response.text and "sent to the organisers" in response.text
+    db_session.refresh(delegation)
+    assert delegation.status == "submitted"
+
+
+def test_after_an_error_the_language_links_lead_back_to_the_page(client, db_session) -> None:
+    _, _, _, token = _setup(db_session)
+    client.get(f"/register/{token}?lang=ar")
+    error = _post(client, token, "/participants", participant_data(given_name=""))
+    assert error.status_code == 422 and 'lang="ar"' in error.text
+    english = re.search(r'<a href="([^"]+)" lang="en" hreflang="en"', error.text)
+    assert english and english.group(1).startswith(f"/register/{token}?")
+    switched = client.get(english.group(1).replace("&amp;", "&"))
+    assert switched.status_code == 200 and 'lang="en"' in switched.text
+    assert "Registration of the delegation of Kenya" in switched.text
+
+
+def test_the_form_follows_the_browsers_language_until_another_is_chosen(client, db_session) -> None:
+    _, _, _, token = _setup(db_session)
+    french = client.get(f"/register/{token}", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert 'lang="fr" dir="ltr"' in french.text and "Membres de la délégation" in french.text
+    english = client.get(f"/register/{token}", headers={"Accept-Language": "de-DE"})
+    assert 'lang="en" dir="ltr"' in english.text  # the focal point's language, English
+
+
+def test_the_closed_form_says_why_it_is_closed(client, db_session) -> None:
+    from app.editions.models import EditionStatus
+
+    edition, settings, _, token = _setup(db_session)
+    edition.status = EditionStatus.registration_closed
+    db_session.add(edition)
+    db_session.commit()
+    closed = client.get(f"/register/{token}")
+    assert "The organisers have closed registration. This form is read-only." in closed.text
+    assert "the deadline has passed" not in closed.text
+    edition.status = EditionStatus.registration_open
+    settings.deadline_at = datetime.now(UTC) - timedelta(hours=1)
+    db_session.add_all([edition, settings])
+    db_session.commit()
+    late = client.get(f"/register/{token}")
+    assert "The deadline has passed. This form is read-only." in late.text
+    settings.deadline_at = datetime.now(UTC) + timedelta(days=3)
+    settings.opens_at = datetime.now(UTC) + timedelta(days=1)
+    db_session.add(settings)
+    db_session.commit()
+    early = client.get(f"/register/{token}")
+    assert "Registration has not opened yet. This form is read-only." in early.text
+
+
+def test_times_read_in_the_venues_zone_labelled_without_seconds(client, db_session) -> None:
+    edition, settings, delegation, token = _setup(db_session)
+    assert edition.time_zone == "Africa/Casablanca"  # UTC+1 outside Ramadan
+    settings.deadline_at = datetime(2030, 6, 1, 16, 0, tzinfo=UTC)
+    db_session.add(settings)
+    db_session.commit()
+    english = client.get(f"/register/{token}?lang=en")
+    assert "1 June 2030, 17:00 GMT+1" in english.text
+    assert "17:00:00" not in english.text and "Africa/Casablanca" not in english.text
+    french = client.get(f"/register/{token}?lang=fr")
+    assert "1 juin 2030, 17:00 UTC+1" in french.text

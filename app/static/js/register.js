@@ -1,9 +1,9 @@
 // Progressive enhancement of the registration form: it works without this file.
 // Asks before removing a member, and moves the focus to the first message in error.
 document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll("form[data-confirm]").forEach((form) => {
-    form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  document.querySelectorAll("button[data-confirm]").forEach((button) => {
+    button.addEventListener("click", (event) => {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
     });
   });
   const invalid = document.querySelector("[aria-invalid='true']");
