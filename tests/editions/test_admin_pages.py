@@ -74,8 +74,9 @@ def test_invalid_form_comes_back_with_messages_next_to_the_fields(client, db_ses
     response = _post_form(client, "/admin/editions/new", "/admin/editions/new", data)
     assert response.status_code == 422
     assert 'id="error-title_en"' in response.text and "This field is required." in response.text
+    assert 'id="error-time_zone"' in response.text  # every field's message at once
     assert 'value="Palais des congrès"' in response.text  # what was typed is kept
-    fixed = {**data, "title_en": "A title"}
+    fixed = {**data, "title_en": "A title", "time_zone": "Africa/Casablanca"}
     again = _post_form(client, "/admin/editions/new", "/admin/editions/new", fixed)
     assert again.status_code == 422
     assert 'id="error-number"' in again.text and "Session number 41 already exists." in again.text
