@@ -23,33 +23,42 @@ from app.entities.models import Entity, EntityType
 from tests.factories import free_port
 
 
+def add_open_edition(
+    db_session: Session, *, slug: str, title: str, quota: int, requests_open: bool = False
+) -> Edition:
+    """An edition of June 2027 whose registration opened yesterday and closes tomorrow."""
+    edition = Edition(
+        slug=slug,
+        kind=EditionKind.session,
+        year=2027,
+        title_en=title,
+        city_en="Rabat",
+        start_date=date(2027, 6, 2),
+        end_date=date(2027, 6, 3),
+        status=EditionStatus.registration_open,
+    )
+    db_session.add(edition)
+    db_session.flush()
+    now = datetime.now(UTC)
+    db_session.add(
+        RegistrationSettings(
+            edition_id=edition.id,
+            opens_at=now - timedelta(days=1),
+            deadline_at=now + timedelta(days=1),
+            default_quota=quota,
+            requests_open=requests_open,
+        )
+    )
+    db_session.commit()
+    return edition
+
+
 def open_edition(url: str, delegations: int, quota: int = 500) -> list[str]:
     """An edition open for registration; the private link of each delegation."""
     engine = build_engine(url)
     tokens = []
     with Session(engine, expire_on_commit=False) as db_session:
-        edition = Edition(
-            slug="durability",
-            kind=EditionKind.session,
-            year=2027,
-            title_en="Durability",
-            city_en="Rabat",
-            start_date=date(2027, 6, 2),
-            end_date=date(2027, 6, 3),
-            status=EditionStatus.registration_open,
-        )
-        db_session.add(edition)
-        db_session.flush()
-        now = datetime.now(UTC)
-        db_session.add(
-            RegistrationSettings(
-                edition_id=edition.id,
-                opens_at=now - timedelta(days=1),
-                deadline_at=now + timedelta(days=1),
-                default_quota=quota,
-            )
-        )
-        db_session.commit()
+        edition = add_open_edition(db_session, slug="durability", title="Durability", quota=quota)
         for index in range(delegations):
             entity = Entity(
                 code=f"D{index}",

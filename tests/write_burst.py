@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from sqlmodel import Session, col, func, select
@@ -28,10 +28,11 @@ from app.auth import service as auth_service
 from app.auth.models import LoginSession, Role
 from app.db import build_engine
 from app.delegations import invitations
-from app.delegations.models import Delegation, JoinRequest, Participant, RegistrationSettings
-from app.editions.models import Edition, EditionKind, EditionStatus
+from app.delegations.models import Delegation, JoinRequest, Participant
+from app.editions.models import Edition
 from app.entities.models import Entity, EntityType
 from app.outcomes.models import OutcomeStatement
+from tests.served_app import add_open_edition
 
 MARK = "PIIMARK"
 PASSWORD = f"{MARK}-burst-password"  # noqa: S105 - a test account's password
@@ -83,29 +84,9 @@ def prepare(url: str, *, rounds: int = ROUNDS) -> Scenario:
     agenda, organiser accounts and an API token."""
     engine = build_engine(url)
     with Session(engine, expire_on_commit=False) as db_session:
-        edition = Edition(
-            slug=SLUG,
-            kind=EditionKind.session,
-            year=2027,
-            title_en="Burst",
-            city_en="Rabat",
-            start_date=date(2027, 6, 2),
-            end_date=date(2027, 6, 3),
-            status=EditionStatus.registration_open,
+        edition = add_open_edition(
+            db_session, slug=SLUG, title="Burst", quota=500, requests_open=True
         )
-        db_session.add(edition)
-        db_session.flush()
-        now = datetime.now(UTC)
-        db_session.add(
-            RegistrationSettings(
-                edition_id=edition.id,
-                opens_at=now - timedelta(days=1),
-                deadline_at=now + timedelta(days=1),
-                default_quota=500,
-                requests_open=True,
-            )
-        )
-        db_session.commit()
         tokens, reissued = [], []
         for index in range(FOCAL_DELEGATIONS + REISSUED_DELEGATIONS):
             entity = Entity(

@@ -116,6 +116,11 @@ def create_statement(
     db_session: Session, *, edition: Edition, statement_in: OutcomeCreate, actor: Actor
 ) -> OutcomeStatement:
     """Write a draft statement and keep its text as revision 1."""
+    if not statement_in.symbol:
+        # Organisers creating statements at the same moment take turns on the edition's row
+        # (on PostgreSQL; SQLite's write transaction already holds the database), so that each
+        # is proposed the next free symbol instead of all proposing the same one.
+        db_session.exec(select(Edition.id).where(Edition.id == edition.id).with_for_update())
     symbol = statement_in.symbol or propose_symbol(db_session, edition=edition)
     _check_symbol_free(db_session, symbol, None)
     with _saving(db_session):

@@ -5,7 +5,6 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -15,15 +14,15 @@ from sqlmodel import Session, func, select
 from app import migrate
 from app.db import build_engine, is_sqlite
 from app.delegations.errors import AlreadyRegistered, HeadOfDelegationTaken, QuotaExceeded
-from app.delegations.models import Delegation, Participant, RegistrationSettings
+from app.delegations.models import Delegation, Participant
 from app.delegations.participants import focal_point_actor, save_participant
 from app.delegations.schemas import ParticipantIn
-from app.editions.models import Edition, EditionKind, EditionStatus
+from app.editions.models import Edition
 from app.entities.models import Entity, EntityType
 from app.errors import DomainError
 from tests.cli_helpers import migrated_database
 from tests.database import scratch_database
-from tests.served_app import open_edition, served_app
+from tests.served_app import add_open_edition, open_edition, served_app
 
 SUBMISSIONS = 50
 
@@ -41,27 +40,7 @@ def real_engine() -> Iterator[Engine]:
 def _edition(engine: Engine, *, delegations: int, quota: int) -> tuple[int, list[int]]:
     with Session(engine, expire_on_commit=False) as db_session:
         serial = db_session.exec(select(func.count()).select_from(Edition)).one()
-        edition = Edition(
-            slug=f"load-{serial}",
-            kind=EditionKind.session,
-            year=2027,
-            title_en="Load",
-            city_en="Rabat",
-            start_date=date(2027, 6, 2),
-            end_date=date(2027, 6, 3),
-            status=EditionStatus.registration_open,
-        )
-        db_session.add(edition)
-        db_session.flush()
-        now = datetime.now(UTC)
-        db_session.add(
-            RegistrationSettings(
-                edition_id=edition.id,
-                opens_at=now - timedelta(days=1),
-                deadline_at=now + timedelta(days=1),
-                default_quota=quota,
-            )
-        )
+        edition = add_open_edition(db_session, slug=f"load-{serial}", title="Load", quota=quota)
         ids = []
         for index in range(delegations):
             entity = Entity(
