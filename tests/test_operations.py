@@ -1,5 +1,6 @@
 """Health checks and settings."""
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -43,6 +44,13 @@ def test_live_and_ready_on_a_database_at_the_latest_migration(client) -> None:
     for path in ("/livez", "/readyz", "/healthz"):
         refused = client.post(path)
         assert refused.status_code == 405 and refused.json() == {"detail": "Method Not Allowed"}
+
+
+def test_a_readiness_probe_logs_nothing_but_its_request(client, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    assert client.get("/readyz").status_code == 200
+    logged = {record.name for record in caplog.records} - {"marrakech.requests", "httpx"}
+    assert logged == set()
 
 
 def test_not_ready_while_the_database_is_behind_the_migrations() -> None:
