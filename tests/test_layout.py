@@ -1,5 +1,5 @@
 """Phones: no public or focal-point page scrolls sideways at 360 or 390 CSS pixels, in
-English and in Arabic (measured in headless Chromium; skipped where none is installed)."""
+English, French and Arabic (measured in headless Chromium; skipped where none is installed)."""
 
 import pytest
 
@@ -40,7 +40,7 @@ def _focal_point_page(client, db_session) -> str:  # noqa: ANN001
     return f"/register/{token}"
 
 
-@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
 def test_no_page_scrolls_sideways_on_a_phone(
     client, db_session, browser, tmp_path, language
 ) -> None:
