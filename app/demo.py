@@ -68,7 +68,7 @@ def _add_edition(db_session: Session, slug: str, start: date) -> Edition:
         number=None,
         year=start.year,
         title_en=f"Demo edition {start.year} (synthetic data)",
-        title_fr=f"Édition de démonstration {start.year} (données fictives)",
+        title_fr=f"Session de démonstration {start.year} (données fictives)",
         title_ar=f"دورة تجريبية {start.year} (بيانات وهمية)",
         city_en="Rabat",
         city_fr="Rabat",

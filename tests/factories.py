@@ -57,7 +57,7 @@ def make_edition(
         number=number if number is not None else 100 + serial,
         year=start_date.year if start_date else 2027,
         title_en=f"Test edition {serial}",
-        title_fr=f"Édition d'essai {serial}",
+        title_fr=f"Session d'essai {serial}",
         city_en=city,
         start_date=start_date,
         end_date=end_date,

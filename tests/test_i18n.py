@@ -131,3 +131,31 @@ def test_every_plural_message_renders_in_the_language_for_every_count(
 )
 def test_counted_words_take_the_form_of_their_number(language: str, n: int, expected: str) -> None:
     assert ngettext(language, "{n} delegation", "{n} delegations", n) == expected
+
+
+def _glossary() -> list[dict[str, str]]:
+    import csv
+
+    with (LOCALE_DIR / "glossary.csv").open(encoding="utf-8") as glossary:
+        return list(csv.DictReader(glossary))
+
+
+@pytest.mark.parametrize(("language", "column"), [("fr", "french"), ("ar", "arabic")])
+def test_the_catalogues_use_the_terms_of_the_glossary(language: str, column: str) -> None:
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
+        catalog = read_po(po_file, locale=language)
+    translations = {(m.id if isinstance(m.id, str) else m.id[0]): m.string for m in catalog if m.id}
+    for term in _glossary():
+        # A message that is the term itself is translated by the glossary's term.
+        for msgid, string in translations.items():
+            if msgid.lower() == term["english"].lower():
+                assert string.lower() == term[column].lower(), (msgid, string)
+        # A term the glossary replaces is used nowhere (placeholders such as {edition} aside).
+        avoided = term[f"avoid_{column}"]
+        if not avoided:
+            continue
+        pattern = re.compile(rf"(?<!\w){re.escape(avoided)}(?!\w)", re.IGNORECASE)
+        for msgid, string in translations.items():
+            for form in string if isinstance(string, tuple) else (string,):
+                text = re.sub(r"\{\w+\}", "", form)
+                assert not pattern.search(text), f"{avoided!r} in {language} {msgid!r}: {form!r}"
