@@ -75,7 +75,8 @@ def test_invalid_form_comes_back_with_messages_next_to_the_fields(client, db_ses
     assert response.status_code == 422
     assert 'id="error-title_en"' in response.text and "This field is required." in response.text
     assert 'value="Palais des congrès"' in response.text  # what was typed is kept
-    fixed = {**data, "title_en": "A title"}
+    assert 'id="error-time_zone"' in response.text  # an unknown zone, next to its field
+    fixed = {**data, "title_en": "A title", "time_zone": "Africa/Casablanca"}
     again = _post_form(client, "/admin/editions/new", "/admin/editions/new", fixed)
     assert again.status_code == 422
     assert 'id="error-number"' in again.text and "Session number 41 already exists." in again.text
