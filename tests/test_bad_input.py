@@ -87,3 +87,19 @@ def test_the_edit_form_refuses_an_empty_time_zone(client, db_session) -> None:
     assert response.status_code == 422
     assert 'id="error-time_zone"' in response.text
     assert "Enter a time zone such as Africa/Casablanca." in response.text
+
+
+def test_a_moment_in_year_one_is_refused_not_a_server_error(client, db_session) -> None:
+    edition = make_edition(db_session)
+    response = client.post(
+        f"/api/v1/editions/{edition.slug}/agenda/items",
+        json={
+            "kind": "meal",
+            "starts_at": "0001-01-01T00:02:01Z",
+            "ends_at": "2000-06-01T00:04:05Z",
+            "title_en": "0",
+        },
+        headers=auth_headers(db_session),
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "starts_at"]

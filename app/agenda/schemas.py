@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from app.agenda.models import AgendaItemKind, Visibility
 from app.i18n import N_
-from app.web.params import ONE_LINE, IdInBody, InputModel
+from app.web.params import ONE_LINE, IdInBody, InputModel, Moment
 from app.web.text_input import SINGLE_LINE_MESSAGE
 
 Title = Annotated[
@@ -32,8 +32,8 @@ class AgendaItemCreate(InputModel):
     """Times without an offset are read in the edition's time zone."""
 
     kind: AgendaItemKind
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     title_en: Title
     title_fr: OptionalTitle | None = None
     title_ar: OptionalTitle | None = None
@@ -53,8 +53,8 @@ class AgendaItemUpdate(InputModel):
     """Only the fields sent change; times without an offset are in the edition's zone."""
 
     kind: AgendaItemKind | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     title_en: Title | None = None
     title_fr: OptionalTitle | None = None
     title_ar: OptionalTitle | None = None

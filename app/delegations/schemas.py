@@ -16,7 +16,7 @@ from app.delegations.models import (
     ParticipantStatus,
 )
 from app.entities.models import EntityType
-from app.web.params import ONE_LINE, InputModel
+from app.web.params import ONE_LINE, InputModel, Moment
 
 Loose = Annotated[str, StringConstraints(max_length=2000)]
 # Names, functions, addresses: they go into mail headers, badges and file names.
@@ -27,8 +27,8 @@ RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]  # fits an SQL integer on 
 class RegistrationSettingsIn(InputModel):
     """Times are local to the edition's time zone, as organisers think of them."""
 
-    opens_at: datetime | None = None
-    deadline_at: datetime | None = None
+    opens_at: Moment | None = None
+    deadline_at: Moment | None = None
     default_quota: int = Field(default=5, ge=1, le=500)
     allowed_entity_types: list[EntityType] = Field(default_factory=list)
     requests_open: bool = False

@@ -1,5 +1,6 @@
 """Parameter and input types shared by the routers and schemas."""
 
+from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
@@ -53,6 +54,16 @@ def _time_zone(value: str) -> str:
 
 # An IANA time zone name the server knows ("Africa/Casablanca"); '' and paths are refused.
 TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
+
+
+def _moment(value: datetime) -> datetime:
+    if not 1900 <= value.year <= 2200:
+        raise PydanticCustomError("moment_range", "Enter a date between 1900 and 2200.")
+    return value
+
+
+# A date and time typed by a user: within years a calendar can shift into any time zone.
+Moment = Annotated[datetime, AfterValidator(_moment)]
 
 
 class InputModel(BaseModel):
