@@ -6,7 +6,7 @@ Every transaction that changes a table (except those whose model sets
 transaction just before it commits, the version of each edition whose rows it changed, and
 the site version when it changed what lists or summarises editions (editions, entities,
 sources and the historical record; the delegation and participant statuses counted by the
-home page's figures) or rows whose edition it cannot tell (bulk statements). A reader sees
+home page's figures, the only part of registrations any public page shows) or rows whose edition it cannot tell (bulk statements). A reader sees
 the new versions exactly when it can see the new rows. Caches key an edition's pages on
 the site version and that edition's version, every other page on the site version: a
 submission to one edition leaves every other page of the site cached.
@@ -44,11 +44,15 @@ SITE_TABLES = frozenset(
         "theme",
     }
 )
-# Rows of an edition that the home page's figures count, by the value of one column: a
-# change of that column, or a row inserted or deleted with a counted value, is site-wide.
-SITE_COUNTED: Mapping[str, tuple[str, frozenset[str]]] = {
+# Registration rows, on no public page but counted by the home page's figures (accredited
+# participants of delegations still taking part; submitted or confirmed delegations; which
+# editions have any delegation), by the value of one column. Only a change of that column,
+# or a row inserted or deleted with a counted value (any delegation), raises a version (the
+# site's and the edition's); names, emails, letters and pending members raise none, so a
+# focal point's submission leaves every cached page valid and writes no version row.
+SITE_COUNTED: Mapping[str, tuple[str, frozenset[str] | None]] = {
     "participant": ("status", frozenset({"accredited"})),
-    "delegation": ("status", frozenset({"submitted", "confirmed"})),
+    "delegation": ("status", None),  # None: every value counts
 }
 
 
@@ -70,7 +74,7 @@ def _counted_change(obj: Any, table: str, kind: str) -> bool:
     column, counted = SITE_COUNTED[table]
     if kind == "dirty":
         return inspect(obj).attrs[column].history.has_changes()
-    return str(getattr(obj, column, "")) in counted
+    return counted is None or str(getattr(obj, column, "")) in counted
 
 
 def _note(db_session: Session, obj: Any, kind: str) -> None:
@@ -81,8 +85,10 @@ def _note(db_session: Session, obj: Any, kind: str) -> None:
         if table.name == "edition" and obj.id is not None:
             scopes.add(obj.id)
         return
-    if table.name in SITE_COUNTED and _counted_change(obj, table.name, kind):
-        scopes.add(SITE)
+    if table.name in SITE_COUNTED:
+        if _counted_change(obj, table.name, kind):
+            scopes.update((SITE, obj.edition_id))
+        return
     if "edition_id" in table.c:
         scopes.add(SITE if obj.edition_id is None else obj.edition_id)
         return

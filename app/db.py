@@ -184,12 +184,18 @@ async def get_db_session(request: Request) -> AsyncIterator[Session]:
 DbSessionDep = Annotated[Session, Depends(get_db_session, scope="function")]
 
 
+def writes_from_start(db_session: Session) -> bool:
+    """Whether the unit of work's transactions hold the write lock from their start (SQLite
+    BEGIN IMMEDIATE; a write session on PostgreSQL, where rows are locked as read)."""
+    return db_session.get_bind().get_execution_options().get("sqlite_begin") == "IMMEDIATE"
+
+
 def begin_immediate(db_session: Session) -> None:
     """Start a write transaction now: commit the reads done so far (access checks, lookups)
     and, on SQLite, BEGIN IMMEDIATE so that the write lock is held from the first statement.
     Nothing to do in a unit of work whose transactions already begin IMMEDIATE (requests
     that may write, the command line)."""
-    if db_session.get_bind().get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+    if writes_from_start(db_session):
         return
     if db_session.in_transaction():
         db_session.commit()

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app import i18n
-from app.db import DbSessionDep
+from app.db import UNSAFE_METHODS, DbSessionDep
 from app.delegations import service as delegations_service
 from app.delegations.models import Delegation
 from app.editions import service as editions_service
@@ -28,24 +28,32 @@ def _edition_delegation(
     )
 
 
-def _focal_delegation(token: str, request: Request, db_session: DbSessionDep) -> Delegation:
-    delegation = delegations_service.delegation_for_token(db_session, token)
+def _focal_access(
+    token: str, request: Request, db_session: DbSessionDep
+) -> tuple[Delegation, Edition]:
+    # A request that writes reads its delegation locked, once (see service.begin_write).
+    delegation, edition = delegations_service.delegation_for_token(
+        db_session, token, lock=request.method in UNSAFE_METHODS
+    )
     # Until the reader picks a language, the form speaks the browser's, or else the focal
     # point's as the organisers recorded it.
     chosen = request.query_params.get("lang") or request.cookies.get(i18n.LANGUAGE_COOKIE)
     if chosen in i18n.LANGUAGES or i18n.accepted_language(request.headers.get("accept-language")):
-        return delegation
+        return delegation, edition
     if delegation.focal_point_language in i18n.LANGUAGES:
         request.state.language = delegation.focal_point_language
-    return delegation
+    return delegation, edition
 
 
-def _focal_edition(
-    delegation: Annotated[Delegation, Depends(_focal_delegation)], db_session: DbSessionDep
-) -> Edition:
-    edition = db_session.get(Edition, delegation.edition_id)
-    assert edition is not None  # foreign key
-    return edition
+FocalAccess = Annotated[tuple[Delegation, Edition], Depends(_focal_access)]
+
+
+def _focal_delegation(access: FocalAccess) -> Delegation:
+    return access[0]
+
+
+def _focal_edition(access: FocalAccess) -> Edition:
+    return access[1]
 
 
 OrganiserEdition = Annotated[Edition, Depends(_organiser_edition)]

@@ -2,8 +2,9 @@
 and submitting it. Every write locks the delegation (see service.begin_write) and the
 database's constraints back the rules, so concurrent submissions cannot break them."""
 
+from sqlalchemy import null
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from app import i18n
 from app.audit import service as audit
@@ -23,6 +24,7 @@ from app.delegations.models import (
     DelegationStatus,
     Participant,
     ParticipantStatus,
+    RegistrationSettings,
 )
 from app.delegations.rules import (
     EMAIL_PATTERN,
@@ -32,7 +34,7 @@ from app.delegations.rules import (
     validate_participant,
 )
 from app.delegations.schemas import DelegationDetailsIn, ParticipantIn
-from app.delegations.service import begin_write, count_members, entity_of, list_participants
+from app.delegations.service import begin_write, entity_of, list_participants
 from app.editions.models import Edition
 from app.errors import Conflict, DomainError, InvalidInput
 from app.i18n import LANGUAGES, N_
@@ -54,10 +56,15 @@ def focal_point_actor(delegation: Delegation) -> Actor:
     return Actor(FOCAL_POINT, delegation.id, f"focal point of delegation {delegation.id}")
 
 
-def check_open(db_session: Session, edition: Edition, actor: Actor) -> None:
+def check_open(
+    db_session: Session,
+    edition: Edition,
+    actor: Actor,
+    settings: RegistrationSettings | None = None,
+) -> None:
     if actor.actor_type != FOCAL_POINT:
         return  # organisers may correct a registration at any time
-    settings = windows.settings_of(db_session, edition)
+    settings = settings or windows.settings_of(db_session, edition)
     if not windows.registration_is_open(edition, settings):
         raise RegistrationClosed(
             N_("Registration is closed: the deadline has passed or it has not opened yet.")
@@ -85,39 +92,43 @@ def _integrity_error(error: IntegrityError) -> DomainError:
 def _check_rules(
     db_session: Session,
     delegation: Delegation,
-    edition: Edition,
+    settings: RegistrationSettings,
     values: dict[str, object],
     participant: Participant | None,
 ) -> None:
+    """The quota, one head per delegation and one registration per email per edition, read
+    in one query."""
     own_id = participant.id if participant else -1
+    members = select(func.count()).where(Participant.delegation_id == delegation.id)
+    head = select(Participant.id).where(
+        Participant.delegation_id == delegation.id,
+        Participant.role == DelegationRole.head,
+        Participant.id != own_id,
+    )
+    taken = select(Participant.id).where(
+        Participant.edition_id == delegation.edition_id,
+        Participant.email_normalized == normalize_email(str(values["email"])),
+        Participant.id != own_id,
+    )
+    count, head_id, taken_id = db_session.exec(
+        select(
+            members.scalar_subquery(),
+            head.limit(1).scalar_subquery() if values["role"] == DelegationRole.head else null(),
+            taken.limit(1).scalar_subquery(),
+        )
+    ).one()
     if participant is None:
-        count = count_members(db_session, delegation)
-        quota = windows.quota_of(windows.settings_of(db_session, edition), delegation)
+        quota = windows.quota_of(settings, delegation)
         if count >= quota:
             raise QuotaExceeded(
                 N_("The delegation is full: its quota is {count}."),
                 count=quota,
             )
-    if values["role"] == DelegationRole.head:
-        head = db_session.exec(
-            select(Participant.id).where(
-                Participant.delegation_id == delegation.id,
-                Participant.role == DelegationRole.head,
-                Participant.id != own_id,
-            )
-        ).first()
-        if head is not None:
-            raise HeadOfDelegationTaken(
-                N_("This delegation already has a head of delegation."), field="role"
-            )
-    taken = db_session.exec(
-        select(Participant.id).where(
-            Participant.edition_id == edition.id,
-            Participant.email_normalized == normalize_email(str(values["email"])),
-            Participant.id != own_id,
+    if head_id is not None:
+        raise HeadOfDelegationTaken(
+            N_("This delegation already has a head of delegation."), field="role"
         )
-    ).first()
-    if taken is not None:
+    if taken_id is not None:
         raise AlreadyRegistered(
             N_("This person is already registered for this edition (same email)."), field="email"
         )
@@ -137,14 +148,15 @@ def save_participant(
     values = validate_participant(participant_in, edition)
     delegation = begin_write(db_session, delegation.id or 0)
     try:
-        check_open(db_session, edition, actor)
+        settings = windows.settings_of(db_session, edition)
+        check_open(db_session, edition, actor, settings)
         check_editable(delegation, actor)
         participant = None
         if participant_id is not None:
             participant = db_session.get(Participant, participant_id)
             if participant is None or participant.delegation_id != delegation.id:
                 raise InvalidInput(N_("There is no such participant."))
-        _check_rules(db_session, delegation, edition, values, participant)
+        _check_rules(db_session, delegation, settings, values, participant)
         before = snapshot(participant) if participant else None
         if participant is None:
             participant = Participant(

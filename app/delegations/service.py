@@ -7,7 +7,7 @@ from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
 from app.auth.service import digest
-from app.db import begin_immediate
+from app.db import begin_immediate, writes_from_start
 from app.delegations.models import Delegation, DelegationStatus, Participant, ParticipantStatus
 from app.editions.models import Edition
 from app.entities.models import Entity, EntityType
@@ -34,13 +34,27 @@ class DelegationRow:
     accredited: int
 
 
+LOCKED = "locked_delegation"
+
+
 def begin_write(db_session: Session, delegation_id: int) -> Delegation:
     """Start a unit of work that holds the delegation locked until commit.
 
     On SQLite the transaction begins IMMEDIATE (the write lock at once); on PostgreSQL the
     delegation row is locked FOR UPDATE. Counting and inserting then cannot interleave with
-    another submission, so quotas hold under concurrent requests."""
+    another submission, so quotas hold under concurrent requests. A delegation already read
+    locked in this very transaction (``delegation_for_token(..., lock=True)``) is not read
+    again."""
     begin_immediate(db_session)
+    transaction, locked = db_session.info.get(LOCKED, (None, None))
+    if (
+        locked is not None
+        and locked.id == delegation_id
+        and transaction is db_session.get_transaction()
+        and transaction is not None
+        and transaction.is_active
+    ):
+        return locked
     delegation = db_session.exec(
         select(Delegation)
         .where(Delegation.id == delegation_id)
@@ -52,16 +66,29 @@ def begin_write(db_session: Session, delegation_id: int) -> Delegation:
     return delegation
 
 
-def delegation_for_token(db_session: Session, token: str) -> Delegation:
-    """The delegation whose private link this is; any other token is a 404."""
+def delegation_for_token(
+    db_session: Session, token: str, *, lock: bool = False
+) -> tuple[Delegation, Edition]:
+    """The delegation whose private link this is, and its edition; any other token is a 404. With ``lock``, in a unit of work that writes from its start, the
+    delegation is read locked, so the write that follows need not read it again."""
     if not token or len(token) > 100:
         raise NotFound(N_("This registration link is not valid. Ask the organisers for a new one."))
-    delegation = db_session.exec(
-        select(Delegation).where(Delegation.token_hash == digest(token))
-    ).first()
-    if delegation is None:
+    lock = lock and writes_from_start(db_session)
+    statement = (
+        select(Delegation, Edition)
+        .join(Edition, col(Edition.id) == Delegation.edition_id)
+        .where(Delegation.token_hash == digest(token))
+    )
+    if lock:
+        # Only the delegation: every submission to the edition must not queue on its row.
+        statement = statement.with_for_update(of=Delegation)  # type: ignore[arg-type]
+    row = db_session.exec(statement).first()
+    if row is None:
         raise NotFound(N_("This registration link is not valid. Ask the organisers for a new one."))
-    return delegation
+    delegation, edition = row
+    if lock:
+        db_session.info[LOCKED] = (db_session.get_transaction(), delegation)
+    return delegation, edition
 
 
 def get_delegation(db_session: Session, *, edition: Edition, delegation_id: int) -> Delegation:

@@ -27,7 +27,7 @@ from tests.factories import (
 
 def _register(db_session, token: str, **data) -> None:  # noqa: ANN001, ANN003
     """Register a member as the focal point would (through the service, cookie-free)."""
-    delegation = delegation_for_token(db_session, token)
+    delegation, _edition = delegation_for_token(db_session, token)
     save_participant(
         db_session,
         edition=db_session.get(Edition, delegation.edition_id),
