@@ -6,7 +6,8 @@ Every transaction that changes a table (except those whose model sets
 transaction just before it commits, the version of each edition whose rows it changed, and
 the site version when it changed what lists or summarises editions (editions, entities,
 sources and the historical record; the delegation and participant statuses counted by the
-home page's figures, the only part of registrations any public page shows) or rows whose edition it cannot tell (bulk statements). A reader sees
+home page's figures, the only part of registrations any public page shows) or rows
+whose edition it cannot tell (bulk statements). A reader sees
 the new versions exactly when it can see the new rows. Caches key an edition's pages on
 the site version and that edition's version, every other page on the site version: a
 submission to one edition leaves every other page of the site cached.

@@ -69,8 +69,9 @@ def begin_write(db_session: Session, delegation_id: int) -> Delegation:
 def delegation_for_token(
     db_session: Session, token: str, *, lock: bool = False
 ) -> tuple[Delegation, Edition]:
-    """The delegation whose private link this is, and its edition; any other token is a 404. With ``lock``, in a unit of work that writes from its start, the
-    delegation is read locked, so the write that follows need not read it again."""
+    """The delegation whose private link this is, and its edition; any other token is a
+    404. With ``lock``, in a unit of work that writes from its start, the delegation is
+    read locked, so the write that follows need not read it again."""
     if not token or len(token) > 100:
         raise NotFound(N_("This registration link is not valid. Ask the organisers for a new one."))
     lock = lock and writes_from_start(db_session)
