@@ -84,28 +84,20 @@ def seed() -> None:
 def serve(
     host: Annotated[str, typer.Option(envvar="HOST", help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on")] = 8000,
-    workers: Annotated[int, typer.Option(help="Number of worker processes")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Number of worker processes (default MARRAKECH_WEB_WORKERS: 2 in production, "
+            "1 otherwise)"
+        ),
+    ] = None,
 ) -> None:
-    """Serve the application with uvicorn."""
-    import uvicorn
+    """Serve the application with uvicorn (uvloop, httptools; one socket per worker)."""
+    from app import serving
 
     _default_base_url(host, port)
-
-    uvicorn.run(
-        "app.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        # The client's address is decided in one place, app/web/client_address.py, from
-        # MARRAKECH_TRUSTED_PROXIES; uvicorn's own handling would trust 127.0.0.1.
-        proxy_headers=False,
-        # A worker process imports the whole application before it answers the supervisor's
-        # first ping; on a busy machine that takes longer than uvicorn's 5 s, and the
-        # supervisor would kill and respawn it for ever.
-        timeout_worker_healthcheck=60,
-        log_level="info",
-        access_log=False,
-    )
+    count = workers if workers is not None else get_settings().workers
+    serving.serve(serving.server_config(host, port, max(1, count)))
 
 
 def _default_base_url(host: str, port: int) -> None:

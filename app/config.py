@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "Marrakech Platform <no-reply@marrakech-platform.example>"
     retention_days: int = 180
+    # Worker processes of `marrakech serve`; None: 2 in production, 1 otherwise.
+    web_workers: int | None = None
     max_request_mb: int = 4  # the largest request body; nomination letters may be larger
 
     @field_validator("trusted_proxies", mode="before")
@@ -90,6 +92,13 @@ class Settings(BaseSettings):
                 "For a test deployment without TLS, set MARRAKECH_ALLOW_INSECURE_COOKIES=true."
             )
         return self
+
+    @property
+    def workers(self) -> int:
+        """How many worker processes `marrakech serve` starts."""
+        if self.web_workers is not None:
+            return self.web_workers
+        return 2 if self.environment == "production" else 1
 
     @property
     def public_origin(self) -> str:
