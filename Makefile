@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test test-sqlite test-postgres lint lock-check upgrade format messages bench clean
+.PHONY: run test test-sqlite test-postgres lint lock-check upgrade format messages bench profile clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -64,8 +64,13 @@ messages: $(STAMP)
 		$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale -l $$lang --no-fuzzy-matching --omit-header --ignore-obsolete; \
 	done
 
+## Every bench, on SQLite and a throwaway PostgreSQL; rewrites the README's table from the
+## figures. `make bench QUICK=1` takes a few minutes. `make profile`: where a request's time goes.
 bench: $(STAMP)
-	$(PY) bench/read_pages.py
+	.ci/with-postgres $(PY) bench/run.py $(if $(QUICK),--quick)
+
+profile: $(STAMP)
+	$(PY) bench/profile.py
 
 clean:
 	rm -rf $(VENV) .tools var .pytest_cache

@@ -151,8 +151,11 @@ async def _unit_of_work(db_session: Session) -> AsyncIterator[Session]:
             await anyio.to_thread.run_sync(db_session.rollback)
         raise
     finally:
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(db_session.close)
+        if db_session.in_transaction():
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(db_session.close)
+        else:  # never touched the database (a cached page, /livez): nothing to give back
+            db_session.close()
 
 
 async def get_db_session(request: Request) -> AsyncIterator[Session]:

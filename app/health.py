@@ -19,7 +19,7 @@ PATHS = ("/livez", "/readyz", "/healthz")
 
 
 @router.get("/livez", name="liveness", dependencies=[allow(Access.public)], tags=["health"])
-def liveness() -> JSONResponse:
+async def liveness() -> JSONResponse:
     """Report that the process answers."""
     return JSONResponse({"status": "ok"})
 

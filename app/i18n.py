@@ -68,6 +68,7 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
     return accepted_language(accept_language) or DEFAULT_LANGUAGE
 
 
+@lru_cache(maxsize=512)  # browsers send a handful of distinct headers, on every request
 def accepted_language(accept_language: str | None) -> Language | None:
     """The first of our languages the browser asks for (Accept-Language), if any."""
     for tag in _parse_accept_language(accept_language or ""):

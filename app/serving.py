@@ -23,8 +23,10 @@ HTTP = "httptools"
 STARTUP_FAILURE = 3  # uvicorn's exit code when a server could not start
 
 
-def server_config(host: str, port: int, workers: int, **overrides: Any) -> uvicorn.Config:
-    """The uvicorn configuration `marrakech serve` runs."""
+def server_config(
+    host: str, port: int, workers: int, *, app: str = APP, **overrides: Any
+) -> uvicorn.Config:
+    """The uvicorn configuration `marrakech serve` runs (the benches serve other apps)."""
     options: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -42,7 +44,7 @@ def server_config(host: str, port: int, workers: int, **overrides: Any) -> uvico
         "access_log": False,
     }
     options.update(overrides)
-    return uvicorn.Config(APP, **options)
+    return uvicorn.Config(app, **options)
 
 
 def reuse_port_socket(config: uvicorn.Config) -> socket.socket:

@@ -5,6 +5,7 @@ Loads only loopback addresses, with bounded concurrency, duration and request co
 """
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -12,9 +13,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +32,7 @@ class LoadResult:
     seconds: float
     latencies_ms: list[float]
     cache_hits: int = 0  # responses saying X-Cache: hit (the public response cache)
+    statuses: Counter = field(default_factory=Counter)
 
     @property
     def rate(self) -> float:
@@ -108,6 +111,7 @@ async def _worker(
             result.latencies_ms.append((time.perf_counter() - started) * 1000)
             result.requests += 1
             result.cache_hits += hit
+            result.statuses[status] += 1
             if status >= 500:
                 result.errors += 1
     finally:
@@ -160,47 +164,68 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def result_line(name: str, value: float, unit: str, **extra: object) -> None:
+    """One machine-readable figure on standard output (``BENCH {json}``), which
+    ``bench/run.py`` collects from every script; ``ratio`` and ``against`` say what it is
+    compared with (a bare endpoint or a baseline measured in the same run, or a goal)."""
+    print("BENCH " + json.dumps({"name": name, "value": round(value, 2), "unit": unit, **extra}))
+
+
 @contextmanager
 def served(
-    app_path: str, *, env: dict[str, str] | None = None, factory: bool = False
+    app_path: str,
+    *,
+    env: dict[str, str] | None = None,
+    factory: bool = False,
+    workers: int = 1,
 ) -> Iterator[str]:
-    """Serve an ASGI app with uvicorn (one worker) on a free loopback port."""
+    """Serve an ASGI app on a free loopback port as ``marrakech serve`` does (uvloop,
+    httptools, one SO_REUSEPORT socket per worker; app/serving.py)."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        app_path,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
-    if factory:
-        command.append("--factory")
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
+    code = (
+        "import sys; from app import serving; "
+        "serving.serve(serving.server_config('127.0.0.1', int(sys.argv[2]), int(sys.argv[3]), "
+        "app=sys.argv[1], log_level='warning', factory=sys.argv[4] == '1'))"
+    )
+    command = [sys.executable, "-c", code, app_path, str(port), str(workers), str(int(factory))]
+    environment = {**os.environ, **(env or {})}
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), str(ROOT / "bench"), environment.get("PYTHONPATH")])
+    )
+    process = subprocess.Popen(command, cwd=ROOT, env=environment)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120  # a busy machine may take long to import the app
+        deadline = time.monotonic() + 180  # a busy machine may take long to import the app
         while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    raise SystemExit(f"server for {app_path} exited") from None
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"server for {app_path} did not start") from None
-                time.sleep(0.05)
+            if _every_worker_answers(port, workers):
+                break
+            if process.poll() is not None:
+                raise SystemExit(f"server for {app_path} exited") from None
+            if time.monotonic() > deadline:
+                raise SystemExit(f"server for {app_path} did not start") from None
+            time.sleep(0.1)
         yield base
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _every_worker_answers(port: int, workers: int) -> bool:
+    """Whether the port is answered, and by as many listening sockets as workers (each
+    worker listens once its application is loaded)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            pass
+    except OSError:
+        return False
+    if workers == 1 or not Path("/proc/net/tcp").exists():
+        return True
+    listening = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:
+            listening += 1
+    return listening >= workers

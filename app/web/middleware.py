@@ -12,8 +12,8 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,13 +31,22 @@ SECURITY_HEADERS = {
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
 }
+SECURITY_HEADER_ITEMS = tuple((k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items())
+YEAR = 365 * 86400
 
 
 def _cookies(scope: Scope) -> dict[str, str]:
     """The cookies exactly as the application reads them (Starlette's parser, which keeps
-    every well-formed pair however the rest of the header parses)."""
-    header = _header(scope, b"cookie")
-    return cookie_parser(header) if header else {}
+    every well-formed pair however the rest of the header parses); parsed once a request."""
+    state = scope.setdefault("state", {})
+    cookies = state.get(_PARSED_COOKIES)
+    if cookies is None:
+        header = _header(scope, b"cookie")
+        cookies = state[_PARSED_COOKIES] = cookie_parser(header) if header else {}
+    return cookies
+
+
+_PARSED_COOKIES = "_parsed_cookies"
 
 
 def _header(scope: Scope, wanted: bytes) -> str | None:
@@ -48,12 +57,20 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
 
 
 def _query_param(scope: Scope, wanted: str) -> str | None:
-    from urllib.parse import parse_qsl
-
-    for key, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")):
+    query: bytes = scope.get("query_string", b"")
+    if wanted.encode() not in query:  # most requests: no need to parse
+        return None
+    for key, value in parse_qsl(query.decode("latin-1")):
         if key == wanted:
             return value
     return None
+
+
+def _add_missing(headers: list[tuple[bytes, bytes]], added: Sequence[tuple[bytes, bytes]]) -> None:
+    """Append each header the response does not already have (names in lower case, as
+    ASGI servers and Starlette give them)."""
+    present = {name.lower() for name, _ in headers}
+    headers.extend(item for item in added if item[0] not in present)
 
 
 class RequestTooLarge(HTTPException):
@@ -153,7 +170,7 @@ class LanguageMiddleware:
         cookies = _cookies(scope)
         query_language = _query_param(scope, "lang")
         state = scope.setdefault("state", {})
-        state["language"] = i18n.negotiate(
+        language = state["language"] = i18n.negotiate(
             query_language, cookies.get(i18n.LANGUAGE_COOKIE), _header(scope, b"accept-language")
         )
         remember = query_language in i18n.LANGUAGES and query_language != cookies.get(
@@ -163,21 +180,20 @@ class LanguageMiddleware:
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
-                if headers.get("content-type", "").startswith("text/html"):
-                    headers.setdefault("content-language", state["language"])
+                headers = message["headers"] = list(message.get("headers", ()))
+                content_type = next((v for n, v in headers if n.lower() == b"content-type"), b"")
+                added = list(SECURITY_HEADER_ITEMS)
+                if content_type.startswith(b"text/html"):
+                    added.append((b"content-language", language.encode()))
+                _add_missing(headers, added)
                 suffix = "; Path=/; SameSite=lax" + ("; Secure" if secure else "")
                 if remember:
-                    headers.append(
-                        "set-cookie",
-                        f"{i18n.LANGUAGE_COOKIE}={query_language}; Max-Age={365 * 86400}{suffix}",
-                    )
+                    cookie = f"{i18n.LANGUAGE_COOKIE}={query_language}; Max-Age={YEAR}{suffix}"
+                    headers.append((b"set-cookie", cookie.encode("latin-1")))
                 new_csrf = state.get("new_csrf_cookie")
                 if new_csrf:
-                    headers.append("set-cookie", f"{CSRF_COOKIE}={new_csrf}; HttpOnly{suffix}")
+                    cookie = f"{CSRF_COOKIE}={new_csrf}; HttpOnly{suffix}"
+                    headers.append((b"set-cookie", cookie.encode("latin-1")))
             await send(message)
 
         await self.app(scope, receive, send_wrapper)

@@ -8,7 +8,6 @@ import re
 from fastapi import Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
@@ -20,6 +19,7 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+CSP_BYTES = CONTENT_SECURITY_POLICY.encode()
 HSTS = "max-age=31536000"  # one year; sub-domains are the deployer's to decide
 # Pages and API answers holding personal data or private links: never kept by a browser or
 # a shared cache, whatever the route set.
@@ -30,11 +30,11 @@ SWAGGER_CDN = "https://cdn.jsdelivr.net"
 def _is_private(scope: Scope) -> bool:
     """Whether the response holds personal data: an organiser's or a focal point's page, or
     any route whose access rule is not public (organiser auth or a private link)."""
-    from app.auth.access import Access, AccessRule
-
     path: str = scope["path"]
     if path == "/admin" or path.startswith(PRIVATE_PREFIXES):
         return True
+    from app.auth.access import Access, AccessRule  # the access rules import the web layer
+
     route = scope.get("route")
     for dependency in getattr(route, "dependencies", None) or ():
         rule = getattr(dependency, "dependency", None)
@@ -58,13 +58,18 @@ class SecurityHeadersMiddleware:
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                if "content-security-policy" not in headers:
-                    headers["content-security-policy"] = CONTENT_SECURITY_POLICY
+                headers = message["headers"] = list(message.get("headers", ()))
+                names = {name.lower() for name, _ in headers}
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", CSP_BYTES))
                 if secure:
-                    headers["strict-transport-security"] = HSTS
+                    headers[:] = [
+                        h for h in headers if h[0].lower() != b"strict-transport-security"
+                    ]
+                    headers.append((b"strict-transport-security", HSTS.encode()))
                 if _is_private(scope):
-                    headers["cache-control"] = "no-store"
+                    headers[:] = [h for h in headers if h[0].lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
