@@ -2,6 +2,7 @@
 
 import os
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated
@@ -82,14 +83,26 @@ def seed() -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(envvar="HOST", help="Address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on")] = 8000,
-    workers: Annotated[int, typer.Option(help="Number of worker processes")] = 1,
+    host: Annotated[
+        str, typer.Option(envvar=["MARRAKECH_WEB_HOST", "HOST"], help="Address to listen on")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(envvar=["MARRAKECH_WEB_PORT", "PORT"], help="Port to listen on")
+    ] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(envvar="MARRAKECH_WEB_WORKERS", min=1, help="Number of worker processes"),
+    ] = 1,
 ) -> None:
     """Serve the application with uvicorn."""
     import uvicorn
 
+    from app.observability.logs import logging_config
+
     _default_base_url(host, port)
+    settings = get_settings()
+    if workers > 1:
+        _share_metrics_between_workers()
 
     uvicorn.run(
         "app.asgi:app",
@@ -103,9 +116,30 @@ def serve(
         # first ping; on a busy machine that takes longer than uvicorn's 5 s, and the
         # supervisor would kill and respawn it for ever.
         timeout_worker_healthcheck=60,
-        log_level="info",
+        log_config=logging_config(settings.log_format, settings.log_level),
+        log_level=settings.log_level.lower(),
         access_log=False,
     )
+
+
+def _share_metrics_between_workers() -> None:
+    """Have every worker write its metrics into one folder (prometheus_client's multiprocess
+    mode), emptied at start, so that /metrics adds up the workers of this server."""
+    from app.observability.metrics import MULTIPROCESS_DIR
+
+    folder = os.environ.get(MULTIPROCESS_DIR)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for stale in Path(folder).glob("*.db"):
+            stale.unlink()
+    else:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="marrakech-metrics-")
+        os.environ[MULTIPROCESS_DIR] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
 def _default_base_url(host: str, port: int) -> None:
@@ -186,13 +220,54 @@ def revoke_token(
 
 
 @app.command("send-mail")
-def send_mail() -> None:
-    """Send (or write as .eml) every queued message that is due; run it from cron."""
+def send_mail(
+    loop: Annotated[
+        bool,
+        typer.Option(
+            help="Keep delivering: send what is due, wait --interval seconds, again, until "
+            "SIGTERM or SIGINT (the message being sent is finished first)"
+        ),
+    ] = False,
+    interval: Annotated[
+        float,
+        typer.Option(
+            envvar="MARRAKECH_MAIL_INTERVAL",
+            min=0.1,
+            help="Seconds between two deliveries with --loop",
+        ),
+    ] = 10.0,
+) -> None:
+    """Send (or write as .eml) every queued message that is due; run it from cron, or as a
+    service with --loop."""
     from app.mail import service as mail_service
 
-    with write_session() as db_session:
-        result = mail_service.deliver_queued(db_session)
-    typer.echo(f"sent {result['sent']}, written {result['written']}, failed {result['failed']}")
+    if not loop:
+        with write_session() as db_session:
+            result = mail_service.deliver_queued(db_session)
+        typer.echo(f"sent {result['sent']}, written {result['written']}, failed {result['failed']}")
+        return
+    stop = _stop_on_signals()
+    typer.echo(f"delivering the outbox every {interval:g} s until stopped")
+    while not stop.is_set():
+        with write_session() as db_session:
+            result = mail_service.deliver_queued(db_session, should_stop=stop.is_set)
+        if any(result.values()):
+            typer.echo(
+                f"sent {result['sent']}, written {result['written']}, failed {result['failed']}"
+            )
+        stop.wait(interval)
+    typer.echo("stopped")
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM or SIGINT: the loop finishes the message it is sending, then
+    ends (docker stop sends SIGTERM)."""
+    import signal
+
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    return stop
 
 
 @app.command()

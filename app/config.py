@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     mail_from: str = "Marrakech Platform <no-reply@marrakech-platform.example>"
     retention_days: int = 180
     max_request_mb: int = 4  # the largest request body; nomination letters may be larger
+    log_format: Literal["text", "json"] = "text"  # json: one object a line (the image's choice)
+    log_level: str = "INFO"
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
