@@ -101,8 +101,7 @@ def serve(
 
     _default_base_url(host, port)
     settings = get_settings()
-    if workers > 1:
-        _share_metrics_between_workers()
+    _share_metrics_between_workers(workers)
 
     uvicorn.run(
         "app.asgi:app",
@@ -122,9 +121,10 @@ def serve(
     )
 
 
-def _share_metrics_between_workers() -> None:
+def _share_metrics_between_workers(workers: int) -> None:
     """Have every worker write its metrics into one folder (prometheus_client's multiprocess
-    mode), emptied at start, so that /metrics adds up the workers of this server."""
+    mode), so that /metrics adds up the workers of this server: PROMETHEUS_MULTIPROC_DIR,
+    emptied at start (a restarted container keeps its files), or a temporary folder."""
     from app.observability.metrics import MULTIPROCESS_DIR
 
     folder = os.environ.get(MULTIPROCESS_DIR)
@@ -132,7 +132,7 @@ def _share_metrics_between_workers() -> None:
         Path(folder).mkdir(parents=True, exist_ok=True)
         for stale in Path(folder).glob("*.db"):
             stale.unlink()
-    else:
+    elif workers > 1:
         import atexit
         import shutil
         import tempfile

@@ -94,6 +94,7 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
             # WeasyPrint reports every layout step at INFO; keep its warnings only.
             "weasyprint": {"level": "WARNING"},
             "fontTools": {"level": "WARNING"},
+            "alembic": {"level": "WARNING"},  # the readiness check loads its scripts
         },
     }
 
