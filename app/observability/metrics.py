@@ -13,6 +13,7 @@ Who may read it: a viewer account or above, e.g. a bearer token made for the scr
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 from prometheus_client import (
     REGISTRY,
@@ -49,11 +50,25 @@ PDF_RENDERING_SECONDS = Histogram(
 )
 
 
+# The labelled series of each (method, route, status) seen, kept: prometheus_client's
+# labels() validates and locks at every call, several times the cost of a dict lookup. The
+# keys are bounded (route templates, not paths).
+_series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     """Count one answered request under its route template."""
-    method = method if method in METHODS else "other"
-    REQUESTS.labels(method, route, str(status)).inc()
-    REQUEST_SECONDS.labels(method, route).observe(seconds)
+    series = _series.get((method, route, status))
+    if series is None:
+        label = method if method in METHODS else "other"
+        series = (
+            REQUESTS.labels(label, route, str(status)),
+            REQUEST_SECONDS.labels(label, route),
+        )
+        if method in METHODS:
+            _series[(method, route, status)] = series
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 class DatabaseFigures(Collector):
