@@ -246,6 +246,10 @@ def send_mail(
             result = mail_service.deliver_queued(db_session)
         typer.echo(f"sent {result['sent']}, written {result['written']}, failed {result['failed']}")
         return
+    from app.observability.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)  # delivery failures, as JSON too
     stop = _stop_on_signals()
     typer.echo(f"delivering the outbox every {interval:g} s until stopped")
     while not stop.is_set():
