@@ -1,15 +1,8 @@
 """The ASGI application object for uvicorn and other servers."""
 
-import logging
-import os
-
+from app.config import get_settings
 from app.main import create_app
+from app.observability.logs import configure_logging
 
-logging.basicConfig(
-    level=os.environ.get("MARRAKECH_LOG_LEVEL", "INFO").upper(),
-    format="%(asctime)s %(levelname)s %(name)s %(message)s",
-)
-# WeasyPrint reports every layout step at INFO; keep its warnings only.
-logging.getLogger("weasyprint").setLevel(logging.WARNING)
-logging.getLogger("fontTools").setLevel(logging.WARNING)
+configure_logging(get_settings().log_format, get_settings().log_level)
 app = create_app()

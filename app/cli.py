@@ -2,6 +2,7 @@
 
 import os
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated
@@ -82,22 +83,59 @@ def seed() -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(envvar="HOST", help="Address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on")] = 8000,
+    host: Annotated[
+        str, typer.Option(envvar=["MARRAKECH_WEB_HOST", "HOST"], help="Address to listen on")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(envvar=["MARRAKECH_WEB_PORT", "PORT"], help="Port to listen on")
+    ] = 8000,
     workers: Annotated[
         int | None,
         typer.Option(
+            min=1,
             help="Number of worker processes (default MARRAKECH_WEB_WORKERS: 2 in production, "
-            "1 otherwise)"
+            "1 otherwise)",
         ),
     ] = None,
 ) -> None:
     """Serve the application with uvicorn (uvloop, httptools; one socket per worker)."""
     from app import serving
+    from app.observability.logs import logging_config
 
     _default_base_url(host, port)
-    count = workers if workers is not None else get_settings().workers
-    serving.serve(serving.server_config(host, port, max(1, count)))
+    settings = get_settings()
+    count = workers if workers is not None else settings.workers
+    _share_metrics_between_workers(count)
+    serving.serve(
+        serving.server_config(
+            host,
+            port,
+            max(1, count),
+            log_config=logging_config(settings.log_format, settings.log_level),
+            log_level=settings.log_level.lower(),
+        )
+    )
+
+
+def _share_metrics_between_workers(workers: int) -> None:
+    """Have every worker write its metrics into one folder (prometheus_client's multiprocess
+    mode), so that /metrics adds up the workers of this server: PROMETHEUS_MULTIPROC_DIR,
+    emptied at start (a restarted container keeps its files), or a temporary folder."""
+    from app.observability.metrics import MULTIPROCESS_DIR
+
+    folder = os.environ.get(MULTIPROCESS_DIR)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for stale in Path(folder).glob("*.db"):
+            stale.unlink()
+    elif workers > 1:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="marrakech-metrics-")
+        os.environ[MULTIPROCESS_DIR] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
 def _default_base_url(host: str, port: int) -> None:
@@ -178,13 +216,58 @@ def revoke_token(
 
 
 @app.command("send-mail")
-def send_mail() -> None:
-    """Send (or write as .eml) every queued message that is due; run it from cron."""
+def send_mail(
+    loop: Annotated[
+        bool,
+        typer.Option(
+            help="Keep delivering: send what is due, wait --interval seconds, again, until "
+            "SIGTERM or SIGINT (the message being sent is finished first)"
+        ),
+    ] = False,
+    interval: Annotated[
+        float,
+        typer.Option(
+            envvar="MARRAKECH_MAIL_INTERVAL",
+            min=0.1,
+            help="Seconds between two deliveries with --loop",
+        ),
+    ] = 10.0,
+) -> None:
+    """Send (or write as .eml) every queued message that is due; run it from cron, or as a
+    service with --loop."""
     from app.mail import service as mail_service
 
-    with write_session() as db_session:
-        result = mail_service.deliver_queued(db_session)
-    typer.echo(f"sent {result['sent']}, written {result['written']}, failed {result['failed']}")
+    if not loop:
+        with write_session() as db_session:
+            result = mail_service.deliver_queued(db_session)
+        typer.echo(f"sent {result['sent']}, written {result['written']}, failed {result['failed']}")
+        return
+    from app.observability.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)  # delivery failures, as JSON too
+    stop = _stop_on_signals()
+    typer.echo(f"delivering the outbox every {interval:g} s until stopped")
+    while not stop.is_set():
+        with write_session() as db_session:
+            result = mail_service.deliver_queued(db_session, should_stop=stop.is_set)
+        if any(result.values()):
+            typer.echo(
+                f"sent {result['sent']}, written {result['written']}, failed {result['failed']}"
+            )
+        stop.wait(interval)
+    typer.echo("stopped")
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM or SIGINT: the loop finishes the message it is sending, then
+    ends (docker stop sends SIGTERM)."""
+    import signal
+
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    return stop
 
 
 @app.command()

@@ -1,5 +1,6 @@
 """Settings read from the environment (prefix ``MARRAKECH_``, plus ``DATABASE_URL``)."""
 
+import os
 from functools import lru_cache
 from ipaddress import ip_network
 from pathlib import Path
@@ -9,7 +10,9 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-ROOT_DIR = Path(__file__).resolve().parent.parent
+# The tree holding templates/, migrations/, seed/, alembic.ini and app/static, app/locale:
+# the checkout, or MARRAKECH_HOME where the package is installed apart from it (the image).
+ROOT_DIR = Path(os.environ.get("MARRAKECH_HOME") or Path(__file__).resolve().parent.parent)
 DEVELOPMENT_SECRET = "development-secret-change-me"  # noqa: S105 - the refused placeholder
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
@@ -51,6 +54,8 @@ class Settings(BaseSettings):
     # Worker processes of `marrakech serve`; None: 2 in production, 1 otherwise.
     web_workers: int | None = None
     max_request_mb: int = 4  # the largest request body; nomination letters may be larger
+    log_format: Literal["text", "json"] = "text"  # json: one object a line (the image's choice)
+    log_level: str = "INFO"
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

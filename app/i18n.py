@@ -7,7 +7,6 @@ needed (no compile step); ``pybabel extract`` refreshes them (see the Makefile).
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from io import BytesIO
-from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -19,12 +18,14 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from app.config import ROOT_DIR
+
 Language = Literal["en", "fr", "ar"]
 LANGUAGES: tuple[Language, ...] = ("en", "fr", "ar")
 DEFAULT_LANGUAGE: Language = "en"
 RTL_LANGUAGES = frozenset({"ar"})
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = ROOT_DIR / "app" / "locale"
 LANGUAGE_COOKIE = "lang"
 
 

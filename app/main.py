@@ -121,6 +121,7 @@ def _include_routers(app: FastAPI) -> None:
     from app.health import router as health_router
     from app.history import api as history_api
     from app.history import pages as history_pages
+    from app.observability import api as observability_api
     from app.outcomes import admin_pages as outcomes_admin_pages
     from app.outcomes import api as outcomes_api
     from app.outcomes import pages as outcomes_pages
@@ -129,6 +130,7 @@ def _include_routers(app: FastAPI) -> None:
 
     for router in (
         health_router,
+        observability_api.router,
         history_pages.router,
         editions_pages.router,
         agenda_pages.router,

@@ -9,6 +9,7 @@ attempt count, retried later with a growing delay."""
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
 from datetime import timedelta
 from email import errors, policy
 from email.message import EmailMessage
@@ -138,12 +139,17 @@ def _email(message: OutboxMessage, settings: Settings) -> EmailMessage:
 
 
 def deliver_queued(
-    db_session: Session, *, settings: Settings | None = None, limit: int = 100
+    db_session: Session,
+    *,
+    settings: Settings | None = None,
+    limit: int = 100,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> dict[str, int]:
     """Send (or write) every message that is due; return how many went and failed.
 
     Each message succeeds or fails on its own: a failure is recorded on the message (its
-    kind, never its text, which may echo an address), and the batch carries on."""
+    kind, never its text, which may echo an address), and the batch carries on, until
+    ``should_stop()`` says to end after the message in hand."""
     settings = settings or get_settings()
     now = utcnow()
     due = list(
@@ -161,6 +167,8 @@ def deliver_queued(
     db_session.commit()
     result = {"sent": 0, "written": 0, "failed": 0}
     for message in due:
+        if should_stop():
+            break  # the rest stays queued, unleased, for the next delivery
         if not _lease(db_session, message):
             continue  # another worker is delivering it
         message.attempts += 1

@@ -6,6 +6,7 @@ WeasyPrint is imported inside the function: it is slow to import and only PDFs n
 """
 
 from app.config import ROOT_DIR
+from app.observability.metrics import PDF_RENDERING_SECONDS
 
 FONTS_DIR = ROOT_DIR / "app" / "static" / "fonts"
 
@@ -38,4 +39,5 @@ def render_pdf(html: str, *, extra_css: str = "") -> bytes:
     font_config = FontConfiguration()
     stylesheets = [CSS(string=BASE_PRINT_CSS + extra_css, font_config=font_config)]
     document = HTML(string=html, base_url=str(ROOT_DIR / "app" / "static"))
-    return document.write_pdf(stylesheets=stylesheets, font_config=font_config)
+    with PDF_RENDERING_SECONDS.time():
+        return document.write_pdf(stylesheets=stylesheets, font_config=font_config)
