@@ -27,6 +27,7 @@ from app.web.middleware import (
     RequestLogMiddleware,
     RequestTooLarge,
 )
+from app.web.openapi import install_openapi, operation_id
 from app.web.problems import domain_problem, problem_response, validation_problem
 from app.web.security_headers import SecurityHeadersMiddleware, swagger_ui
 from app.web.templating import render
@@ -61,12 +62,14 @@ def create_app() -> FastAPI:
         version="1.0",
         docs_url=None,  # served below with its own Content-Security-Policy
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.add_route("/docs", swagger_ui, include_in_schema=False)
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=ROOT_DIR / "app" / "static"), name="static")
     _include_routers(app)
     _install_error_handlers(app)
+    install_openapi(app)
     # The last added runs first: log, trusted hosts, body size, language, the security headers
     # (on cached answers too), then the cache of public responses.
     app.state.read_content_version = current_versions_async  # tests read it on their connection

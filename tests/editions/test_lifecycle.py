@@ -53,9 +53,7 @@ def test_opening_registration_without_a_deadline_is_refused(client, db_session) 
     edition = make_edition(db_session, status=S.announced)
     response = _transition(client, headers, edition.slug, "registration_open")
     assert response.status_code == 409
-    assert response.json()["detail"] == (
-        "Set a registration deadline before opening registration."
-    )
+    assert response.json()["detail"] == ("Set a registration deadline before opening registration.")
     assert response.json()["errors"][0]["field"] == "to"
 
 
