@@ -25,9 +25,13 @@ VALIDATION_TYPE = TYPE_PREFIX + "invalid-input"
 
 class ProblemFieldError(BaseModel):
     location: str | None = Field(
-        description="Where the value was: body, query, path or header.", examples=["body"]
+        default=None,
+        description="Where the value was: body, query, path or header.",
+        examples=["body"],
     )
-    field: str | None = Field(description="The field, dotted when nested.", examples=["slug"])
+    field: str | None = Field(
+        default=None, description="The field, dotted when nested.", examples=["slug"]
+    )
     reason: str = Field(description="Why it was refused, in the reader's language.")
     type: str = Field(description="A short code for the reason.", examples=["missing"])
 
