@@ -45,3 +45,9 @@ class InvalidInput(DomainError):
 
 class TooManyAttempts(DomainError):
     status_code = 429
+
+
+class PreconditionFailed(DomainError):
+    """The item changed since the client read it (its If-Match no longer matches)."""
+
+    status_code = 412

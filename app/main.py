@@ -27,6 +27,8 @@ from app.web.middleware import (
     RequestLogMiddleware,
     RequestTooLarge,
 )
+from app.web.openapi import install_openapi, operation_id
+from app.web.problems import domain_problem, problem_response, validation_problem
 from app.web.security_headers import SecurityHeadersMiddleware, swagger_ui
 from app.web.templating import render
 
@@ -60,12 +62,14 @@ def create_app() -> FastAPI:
         version="1.0",
         docs_url=None,  # served below with its own Content-Security-Policy
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.add_route("/docs", swagger_ui, include_in_schema=False)
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=ROOT_DIR / "app" / "static"), name="static")
     _include_routers(app)
     _install_error_handlers(app)
+    install_openapi(app)
     # The last added runs first: log, trusted hosts, body size, language, the security headers
     # (on cached answers too), then the cache of public responses.
     app.state.read_content_version = current_versions_async  # tests read it on their connection
@@ -180,22 +184,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _domain_error(request: Request, exc: DomainError) -> Response:
         message = exc.translated(_gettext_for(request))
         if _is_api(request):
-            headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-            errors = getattr(exc, "errors", None) or [exc]
-            return JSONResponse(
-                {
-                    "detail": [
-                        {
-                            "loc": ["body", error.field] if error.field else [],
-                            "msg": error.translated(_gettext_for(request)),
-                            "type": type(error).__name__,
-                        }
-                        for error in errors
-                    ]
-                },
-                status_code=exc.status_code,
-                headers=headers,
-            )
+            return domain_problem(request, exc, _gettext_for(request))
         return render(
             request,
             "error.html",
@@ -211,7 +200,14 @@ def _install_error_handlers(app: FastAPI) -> None:
             detail = gettext("The request is too large: at most {size} MB.").format(
                 size=exc.limit // MEGABYTE
             )
-        if _is_api(request) or request.url.path in ("/openapi.json", *HEALTH_PATHS):
+        if _is_api(request):
+            return problem_response(
+                request,
+                exc.status_code,
+                detail=str(detail),
+                headers=getattr(exc, "headers", None),
+            )
+        if request.url.path in ("/openapi.json", *HEALTH_PATHS):
             return JSONResponse(
                 {"detail": detail},
                 status_code=exc.status_code,
@@ -227,21 +223,13 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-        # Echo the location and reason of each error, never the submitted value: it may
+        # Name the location and reason of each error, never the submitted value: it may
         # be personal data.
-        errors = [
-            {
-                "loc": list(error.get("loc", ())),
-                "msg": error.get("msg", ""),
-                "type": error.get("type", ""),
-            }
-            for error in exc.errors()
-        ]
-        if _is_api(request):
-            return JSONResponse({"detail": errors}, status_code=422)
         gettext = _gettext_for(request)
-        fields = ", ".join(str(error["loc"][-1]) for error in errors if error["loc"])
+        fields = ", ".join(str(error["loc"][-1]) for error in exc.errors() if error.get("loc"))
         message = gettext("Some parameters are not valid: {fields}").format(fields=fields)
+        if _is_api(request):
+            return validation_problem(request, exc.errors(), message)
         return render(
             request, "error.html", {"message": message, "status_code": 422}, status_code=422
         )

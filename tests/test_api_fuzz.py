@@ -1,5 +1,6 @@
-"""Fuzzing the whole API from its OpenAPI schema: no input produces a server error, for an
-anonymous caller and for an administrator with a bearer token.
+"""Fuzzing the whole API from its OpenAPI schema: no input produces a server error, and
+every answer is one the schema declares (its status, media type and body), for an anonymous
+caller and for an administrator with a bearer token.
 
 Fixed seed, 50 examples per operation. Every other example is aimed at objects that exist
 (an edition open for registration with a delegation, a member, an agenda item, a published
@@ -13,6 +14,11 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from sqlmodel import Session
 
 from app.auth.models import Role
@@ -28,6 +34,7 @@ from tests.factories import (
 )
 
 EXAMPLES = 50
+CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 SEED = 20261127
 
 
@@ -91,6 +98,14 @@ def _fuzz_operation(
             failures.append(
                 f"{case.method} {case.formatted_path} {case.query or ''} "
                 f"{str(case.body)[:200]}: {response.status_code}"
+            )
+            return
+        try:
+            case.validate_response(response, checks=CONFORMANCE, headers=headers)
+        except Exception as error:  # noqa: BLE001 - each failure is reported below
+            failures.append(
+                f"{case.method} {case.formatted_path} {case.query or ''}: "
+                f"{response.status_code} {str(error).splitlines()[0:3]}"
             )
 
     call()

@@ -332,8 +332,7 @@ def refusal_without_rule(answer: Answer) -> bool:
     try:
         import json
 
-        detail = json.loads(answer.text)["detail"]
-        return not (detail and detail[0].get("msg"))
+        return not json.loads(answer.text)["detail"]
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return True
 

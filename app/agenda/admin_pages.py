@@ -13,16 +13,27 @@ from app.agenda.models import INTERPRETATION_LANGUAGES, AgendaItemKind, Visibili
 from app.agenda.presenters import FIELD_LABELS, ChangeView, change_views, item_form
 from app.agenda.schemas import AgendaItemForm, FormInvalid
 from app.agenda.service import EditableItem
+from app.audit import service as audit_service
 from app.auth.access import Access, CurrentAccount, allow
 from app.auth.service import actor_for
 from app.db import DbSessionDep
 from app.editions.dependencies import VisibleEdition
 from app.editions.models import Edition
 from app.errors import DomainError
-from app.i18n import gettext
+from app.i18n import N_, gettext
+from app.web.conditional import row_etag
 from app.web.templating import error_message, render
 
 router = APIRouter(prefix="/admin/editions/{slug}/agenda", include_in_schema=False)
+
+CHANGED_MEANWHILE = N_(
+    "Someone else changed this item since you opened this form. Your changes are below, not "
+    "saved: compare them with the agenda, then save again to keep them."
+)
+CHANGED_MEANWHILE_BY = N_(
+    "{who} changed this item at {when} since you opened this form. Your changes are below, "
+    "not saved: compare them with the agenda, then save again to keep them."
+)
 
 
 def _editor_url(request: Request, edition: Edition) -> str:
@@ -37,8 +48,10 @@ def _form_page(
     entry: EditableItem | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    changed_meanwhile: str | None = None,
 ) -> HTMLResponse:
     context = {
+        "changed_meanwhile": changed_meanwhile,
         "edition": edition,
         "form": form,
         "entry": entry,
@@ -71,6 +84,17 @@ def _editor_context(
         "zone": ZoneInfo(edition.time_zone),
         "field_labels": FIELD_LABELS,
     }
+
+
+def _changed_meanwhile(
+    request: Request, db_session: DbSessionDep, edition: Edition, entry: EditableItem
+) -> str:
+    language = request.state.language
+    change = audit_service.last_change(db_session, subject=entry.item)
+    if change is None:
+        return gettext(language, CHANGED_MEANWHILE)
+    when = change.occurred_at.astimezone(ZoneInfo(edition.time_zone)).strftime("%Y-%m-%d %H:%M")
+    return gettext(language, CHANGED_MEANWHILE_BY, who=change.actor_label, when=when)
 
 
 @router.get("", name="agenda_editor", dependencies=[allow(Access.viewer)])
@@ -122,7 +146,15 @@ def update_item(
     db_session: DbSessionDep,
     account: CurrentAccount,
 ) -> Response:
-    """Save the item, keeping speakers' links to participants by name."""
+    """Save the item, keeping speakers' links to participants by name; if someone else
+    changed it since the form was opened, show the form again as typed, with who and when."""
+    current_version = row_etag(entry.item, *entry.speakers)
+    if form.version and form.version != current_version:
+        message = _changed_meanwhile(request, db_session, edition, entry)
+        form = form.model_copy(update={"version": current_version})
+        return _form_page(
+            request, edition, form, entry=entry, status_code=409, changed_meanwhile=message
+        )
     linked = {speaker.name: speaker.participant_id for speaker in entry.speakers}
     try:
         item_in = form.to_update(linked)

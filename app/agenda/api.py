@@ -2,6 +2,7 @@
 reads the published revisions."""
 
 from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from app.agenda import publishing
 from app.agenda import service as agenda_service
@@ -9,17 +10,20 @@ from app.agenda.dependencies import CurrentAgendaItem, NumberedAgenda
 from app.agenda.exports import JsonExporter
 from app.agenda.presenters import item_read
 from app.agenda.schemas import (
+    AgendaExport,
     AgendaItemCreate,
     AgendaItemRead,
     AgendaItemUpdate,
     AgendaOrder,
+    AgendaRevisionRead,
     PublishIn,
-    RevisionRead,
 )
 from app.auth.access import Access, CurrentAccount, allow
 from app.auth.service import actor_for
 from app.db import DbSessionDep
 from app.editions.dependencies import VisibleEdition
+from app.web.conditional import check_if_match, row_etag, set_etag
+from app.web.pagination import PageDep, paginate
 from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/editions/{slug}/agenda", tags=["agenda"])
@@ -27,8 +31,8 @@ router = APIRouter(prefix="/api/v1/editions/{slug}/agenda", tags=["agenda"])
 
 def _revision_read(
     request: Request, slug: str, revision: publishing.RevisionSummary
-) -> RevisionRead:
-    return RevisionRead(
+) -> AgendaRevisionRead:
+    return AgendaRevisionRead(
         number=revision.number,
         label=revision.label,
         published_at=revision.published_at,
@@ -38,10 +42,18 @@ def _revision_read(
 
 
 @router.get("/items", name="api_list_agenda_items", dependencies=[allow(Access.viewer)])
-def list_items(edition: VisibleEdition, db_session: DbSessionDep) -> list[AgendaItemRead]:
+def list_items(
+    request: Request,
+    response: Response,
+    edition: VisibleEdition,
+    db_session: DbSessionDep,
+    page: PageDep,
+) -> list[AgendaItemRead]:
     """The working agenda (published or not) in programme order, for organisers."""
     entries = agenda_service.list_items(db_session, edition=edition)
-    return [item_read(entry, edition.time_zone) for entry in entries]
+    return [
+        item_read(entry, edition.time_zone) for entry in paginate(request, response, entries, page)
+    ]
 
 
 @router.post(
@@ -65,12 +77,16 @@ def create_item(
     response.headers["Location"] = absolute_url(
         request, "api_get_agenda_item", slug=edition.slug, item_id=entry.item.id
     )
+    set_etag(response, entry.item, *entry.speakers)
     return item_read(entry, edition.time_zone)
 
 
 @router.get("/items/{item_id}", name="api_get_agenda_item", dependencies=[allow(Access.viewer)])
-def get_item(edition: VisibleEdition, entry: CurrentAgendaItem) -> AgendaItemRead:
-    """One item of the working agenda."""
+def get_item(
+    response: Response, edition: VisibleEdition, entry: CurrentAgendaItem
+) -> AgendaItemRead:
+    """One item of the working agenda, with its version in the ETag header."""
+    set_etag(response, entry.item, *entry.speakers)
     return item_read(entry, edition.time_zone)
 
 
@@ -78,6 +94,8 @@ def get_item(edition: VisibleEdition, entry: CurrentAgendaItem) -> AgendaItemRea
     "/items/{item_id}", name="api_update_agenda_item", dependencies=[allow(Access.organiser)]
 )
 def update_item(
+    request: Request,
+    response: Response,
     edition: VisibleEdition,
     entry: CurrentAgendaItem,
     item_in: AgendaItemUpdate,
@@ -85,9 +103,11 @@ def update_item(
     account: CurrentAccount,
 ) -> AgendaItemRead:
     """Change an item; its uid is kept so that calendars update the same event."""
+    check_if_match(request, row_etag(entry.item, *entry.speakers))
     entry = agenda_service.update_item(
         db_session, edition=edition, item=entry.item, item_in=item_in, actor=actor_for(account)
     )
+    set_etag(response, entry.item, *entry.speakers)
     return item_read(entry, edition.time_zone)
 
 
@@ -98,12 +118,14 @@ def update_item(
     dependencies=[allow(Access.organiser)],
 )
 def delete_item(
+    request: Request,
     edition: VisibleEdition,
     entry: CurrentAgendaItem,
     db_session: DbSessionDep,
     account: CurrentAccount,
 ) -> Response:
     """Remove an item from the working agenda (published revisions keep it)."""
+    check_if_match(request, row_etag(entry.item, *entry.speakers))
     agenda_service.delete_item(
         db_session, edition=edition, item=entry.item, actor=actor_for(account)
     )
@@ -123,11 +145,18 @@ def reorder_items(
 
 @router.get("/revisions", name="api_list_agenda_revisions", dependencies=[allow(Access.public)])
 def list_revisions(
-    request: Request, edition: VisibleEdition, db_session: DbSessionDep
-) -> list[RevisionRead]:
+    request: Request,
+    response: Response,
+    edition: VisibleEdition,
+    db_session: DbSessionDep,
+    page: PageDep,
+) -> list[AgendaRevisionRead]:
     """Published revisions, newest first."""
     revisions = publishing.list_revisions(db_session, edition=edition)
-    return [_revision_read(request, edition.slug, revision) for revision in revisions]
+    return [
+        _revision_read(request, edition.slug, revision)
+        for revision in paginate(request, response, revisions, page)
+    ]
 
 
 @router.post(
@@ -143,7 +172,7 @@ def publish_agenda(
     publish_in: PublishIn,
     db_session: DbSessionDep,
     account: CurrentAccount,
-) -> RevisionRead:
+) -> AgendaRevisionRead:
     """Freeze the working agenda into the next revision (Rev.0, Rev.1, ...)."""
     revision = publishing.publish_agenda(
         db_session, edition=edition, note=publish_in.note, actor=actor_for(account)
@@ -160,8 +189,8 @@ def publish_agenda(
     "/revisions/{number}",
     name="api_get_agenda_revision",
     dependencies=[allow(Access.public)],
-    response_class=Response,
-    responses={200: {"content": {"application/json": {}}}},
+    response_class=JSONResponse,
+    responses={200: {"model": AgendaExport, "description": "The revision's public items."}},
 )
 def get_revision(request: Request, view: NumberedAgenda) -> Response:
     """One published revision: its public items in the language asked (?lang=)."""

@@ -14,6 +14,7 @@ from app.agenda.service import EditableItem
 from app.editions.models import Edition
 from app.i18n import N_
 from app.web import labels
+from app.web.conditional import row_etag
 
 
 @dataclass(frozen=True)
@@ -323,4 +324,5 @@ def item_form(
         ),
         interpretation_languages=list(item.interpretation_languages),
         visibility=item.visibility,
+        version=row_etag(item, *entry.speakers),
     )

@@ -1,6 +1,6 @@
 """What the agenda API accepts and returns."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -106,12 +106,62 @@ class AgendaItemRead(BaseModel):
     updated_at: datetime
 
 
-class RevisionRead(BaseModel):
+class AgendaRevisionRead(BaseModel):
     number: int
     label: str
     published_at: datetime
     note: str
     url: str
+
+
+class ExportEdition(BaseModel):
+    slug: str
+    title: str
+    city: str | None
+    venue: str | None
+    start_date: date | None
+    end_date: date | None
+    time_zone: str
+
+
+class ExportRevision(BaseModel):
+    number: int
+    label: str
+    published_at: datetime
+    note: str | None
+    latest: bool
+
+
+class ExportSpeaker(BaseModel):
+    name: str
+    function: str | None
+
+
+class ExportItem(BaseModel):
+    uid: str
+    sequence: int
+    kind: str
+    kind_label: str
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    description: str | None
+    translated: bool
+    room: str | None
+    chair: str | None
+    speakers: list[ExportSpeaker]
+    interpretation_languages: list[str]
+    url: str
+
+
+class AgendaExport(BaseModel):
+    """A published revision's public items, as the JSON export writes them."""
+
+    edition: ExportEdition
+    revision: ExportRevision
+    language: str
+    url: str
+    items: list[ExportItem]
 
 
 class FormInvalid(Exception):
@@ -155,6 +205,8 @@ class AgendaItemForm(BaseModel):
     speakers: str = Field(default="", max_length=20000)
     interpretation_languages: list[str] = Field(default_factory=list, max_length=10)
     visibility: str = Field(default="public", max_length=20)
+    # The ETag of the item when the form was opened, to detect a change made meanwhile.
+    version: str = Field(default="", max_length=100)
 
     def speaker_list(self, linked: dict[str, int | None]) -> list[dict[str, object]]:
         speakers = []
@@ -182,7 +234,7 @@ class AgendaItemForm(BaseModel):
         errors: dict[str, str] = {}
         starts_at = self._moment(self.starts_at, "starts_at", errors)
         ends_at = self._moment(self.ends_at, "ends_at", errors)
-        data = self.model_dump(exclude={"day", "starts_at", "ends_at", "speakers"})
+        data = self.model_dump(exclude={"day", "starts_at", "ends_at", "speakers", "version"})
         data["speakers"] = self.speaker_list(linked or {})
         data["starts_at"], data["ends_at"] = starts_at, ends_at
         try:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry
 
@@ -72,3 +72,14 @@ def record(
     )
     db_session.add(entry)
     return entry
+
+
+def last_change(db_session: Session, *, subject: Any) -> AuditEntry | None:
+    """The latest audit entry about this object: who changed it last, and when."""
+    statement = (
+        select(AuditEntry)
+        .where(AuditEntry.subject_type == type(subject).__name__.lower())
+        .where(AuditEntry.subject_id == subject.id)
+        .order_by(col(AuditEntry.occurred_at).desc(), col(AuditEntry.id).desc())
+    )
+    return db_session.exec(statement).first()

@@ -32,6 +32,8 @@ from app.delegations.schemas import (
 )
 from app.entities.models import EntityType
 from app.mail import service as mail_service
+from app.web.conditional import check_if_match, row_etag, set_etag
+from app.web.pagination import PageDep, paginate
 from app.web.params import RowId
 from app.web.templating import absolute_url
 
@@ -68,9 +70,10 @@ def _read(db_session, edition, delegation, link=None) -> DelegationRead:  # noqa
     dependencies=[allow(Access.viewer)],
 )
 def get_registration_settings(
-    edition: OrganiserEdition, db_session: DbSessionDep
+    response: Response, edition: OrganiserEdition, db_session: DbSessionDep
 ) -> RegistrationSettingsRead:
     """The registration window (in the edition's time zone), quota and eligibility."""
+    set_etag(response, windows.settings_of(db_session, edition))
     return _settings_read(db_session, edition)
 
 
@@ -80,15 +83,19 @@ def get_registration_settings(
     dependencies=[allow(Access.organiser)],
 )
 def update_registration_settings(
+    request: Request,
+    response: Response,
     edition: OrganiserEdition,
     settings_in: RegistrationSettingsIn,
     db_session: DbSessionDep,
     account: CurrentAccount,
 ) -> RegistrationSettingsRead:
     """Set the window (times in the edition's time zone), quota and eligibility."""
+    check_if_match(request, row_etag(windows.settings_of(db_session, edition)))
     windows.update_registration_settings(
         db_session, edition=edition, settings_in=settings_in, actor=actor_for(account)
     )
+    set_etag(response, windows.settings_of(db_session, edition))
     return _settings_read(db_session, edition)
 
 
@@ -96,18 +103,22 @@ def update_registration_settings(
     ORGANISER + "/delegations", name="api_list_delegations", dependencies=[allow(Access.viewer)]
 )
 def list_delegations(
+    request: Request,
+    response: Response,
     edition: OrganiserEdition,
     db_session: DbSessionDep,
+    page: PageDep,
     status: DelegationStatus | None = None,
     entity_type: EntityType | None = None,
 ) -> list[DelegationRead]:
     """The edition's delegations with their counts."""
     settings = windows.settings_of(db_session, edition)
+    rows = delegations_service.list_delegations(
+        db_session, edition=edition, status=status, entity_type=entity_type
+    )
     return [
         delegation_read(row.delegation, row.entity, settings, row.participants, row.accredited)
-        for row in delegations_service.list_delegations(
-            db_session, edition=edition, status=status, entity_type=entity_type
-        )
+        for row in paginate(request, response, rows, page)
     ]
 
 
@@ -139,9 +150,13 @@ def invite_delegations(
     dependencies=[allow(Access.viewer)],
 )
 def get_delegation(
-    edition: OrganiserEdition, delegation: EditionDelegation, db_session: DbSessionDep
+    response: Response,
+    edition: OrganiserEdition,
+    delegation: EditionDelegation,
+    db_session: DbSessionDep,
 ) -> DelegationRead:
     """One delegation with its counts."""
+    set_etag(response, delegation)
     return _read(db_session, edition, delegation)
 
 
@@ -151,6 +166,8 @@ def get_delegation(
     dependencies=[allow(Access.organiser)],
 )
 def change_delegation_status(
+    request: Request,
+    response: Response,
     edition: OrganiserEdition,
     delegation: EditionDelegation,
     delegation_in: DelegationUpdate,
@@ -158,6 +175,7 @@ def change_delegation_status(
     account: CurrentAccount,
 ) -> DelegationRead:
     """Change a delegation's status (confirm, decline, withdraw, reopen) or its quota."""
+    check_if_match(request, row_etag(delegation))
     review.update_delegation(
         db_session,
         edition=edition,
@@ -165,6 +183,7 @@ def change_delegation_status(
         delegation_in=delegation_in,
         actor=actor_for(account),
     )
+    set_etag(response, delegation)
     return _read(db_session, edition, delegation)
 
 
@@ -215,13 +234,15 @@ def submit_delegation(
     dependencies=[allow(Access.viewer)],
 )
 def list_participants(
-    delegation: EditionDelegation, db_session: DbSessionDep
+    request: Request,
+    response: Response,
+    delegation: EditionDelegation,
+    db_session: DbSessionDep,
+    page: PageDep,
 ) -> list[ParticipantRead]:
     """A delegation's members, the head first."""
-    return [
-        ParticipantRead.model_validate(p)
-        for p in delegations_service.list_participants(db_session, delegation)
-    ]
+    members = delegations_service.list_participants(db_session, delegation)
+    return [ParticipantRead.model_validate(p) for p in paginate(request, response, members, page)]
 
 
 @router.post(
@@ -253,6 +274,7 @@ def add_participant(
         )
         + f"/{participant.id}"
     )
+    set_etag(response, participant)
     return ParticipantRead.model_validate(participant)
 
 
@@ -262,6 +284,8 @@ def add_participant(
     dependencies=[allow(Access.organiser)],
 )
 def update_participant(
+    request: Request,
+    response: Response,
     edition: OrganiserEdition,
     delegation: EditionDelegation,
     participant_id: ParticipantId,
@@ -269,10 +293,12 @@ def update_participant(
     db_session: DbSessionDep,
     account: CurrentAccount,
 ) -> ParticipantRead:
-    """Correct a member."""
-    delegations_service.get_participant(
+    """Correct a member (the ETag of the answer that created or last changed it may be sent
+    in If-Match)."""
+    current = delegations_service.get_participant(
         db_session, delegation=delegation, participant_id=participant_id
     )
+    check_if_match(request, row_etag(current))
     participant = participants.save_participant(
         db_session,
         edition=edition,
@@ -281,6 +307,7 @@ def update_participant(
         actor=actor_for(account),
         participant_id=participant_id,
     )
+    set_etag(response, participant)
     return ParticipantRead.model_validate(participant)
 
 
@@ -291,6 +318,7 @@ def update_participant(
     dependencies=[allow(Access.organiser)],
 )
 def delete_participant(
+    request: Request,
     edition: OrganiserEdition,
     delegation: EditionDelegation,
     participant_id: ParticipantId,
@@ -298,9 +326,10 @@ def delete_participant(
     account: CurrentAccount,
 ) -> Response:
     """Take a member off a delegation."""
-    delegations_service.get_participant(
+    current = delegations_service.get_participant(
         db_session, delegation=delegation, participant_id=participant_id
     )
+    check_if_match(request, row_etag(current))
     participants.remove_participant(
         db_session,
         edition=edition,
@@ -341,12 +370,17 @@ def review_participants(
     ORGANISER + "/requests", name="api_list_join_requests", dependencies=[allow(Access.viewer)]
 )
 def list_join_requests(
-    edition: OrganiserEdition, db_session: DbSessionDep
+    request: Request,
+    response: Response,
+    edition: OrganiserEdition,
+    db_session: DbSessionDep,
+    page: PageDep,
 ) -> list[JoinRequestRead]:
     """Requests to take part from uninvited entities, pending first."""
+    requests = invitations.list_join_requests(db_session, edition=edition)
     return [
-        join_request_read(request, entity)
-        for request, entity in invitations.list_join_requests(db_session, edition=edition)
+        join_request_read(join_request, entity)
+        for join_request, entity in paginate(request, response, requests, page)
     ]
 
 
@@ -381,13 +415,15 @@ def decide_join_request(
     dependencies=[allow(Access.focal_point)],
 )
 def focal_list_participants(
-    delegation: FocalDelegation, db_session: DbSessionDep
+    request: Request,
+    response: Response,
+    delegation: FocalDelegation,
+    db_session: DbSessionDep,
+    page: PageDep,
 ) -> list[ParticipantRead]:
     """A focal point's own members (the private link is the credential)."""
-    return [
-        ParticipantRead.model_validate(p)
-        for p in delegations_service.list_participants(db_session, delegation)
-    ]
+    members = delegations_service.list_participants(db_session, delegation)
+    return [ParticipantRead.model_validate(p) for p in paginate(request, response, members, page)]
 
 
 @router.post(

@@ -20,6 +20,8 @@ from app.editions.schemas import (
     TransitionRequest,
 )
 from app.history import service as history_service
+from app.web.conditional import check_if_match, row_etag, set_etag
+from app.web.pagination import PageDep, paginate
 from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/editions", tags=["editions"])
@@ -32,7 +34,9 @@ def _language(request: Request) -> str:
 @router.get("", name="api_list_editions", dependencies=[allow(Access.public)])
 def list_editions(
     request: Request,
+    response: Response,
     db_session: DbSessionDep,
+    page: PageDep,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     kind: EditionKind | None = None,
     status: EditionStatus | None = None,
@@ -45,6 +49,7 @@ def list_editions(
     editions = editions_service.list_editions(
         db_session, include_drafts=signed_in, year=year, kind=kind, status=status, text=q
     )
+    editions = paginate(request, response, editions, page)
     countries = editions_service.countries_by_id(db_session, editions)
     return [
         edition_read(request, edition, countries.get(edition.country_id or 0), _language(request))
@@ -54,9 +59,10 @@ def list_editions(
 
 @router.get("/{slug}", name="api_get_edition", dependencies=[allow(Access.public)])
 def get_edition(
-    request: Request, edition: VisibleEdition, db_session: DbSessionDep
+    request: Request, response: Response, edition: VisibleEdition, db_session: DbSessionDep
 ) -> EditionDetail:
     """One edition with its reported figures, people, themes, outcomes and sources."""
+    set_etag(response, edition)
     countries = editions_service.countries_by_id(db_session, [edition])
     record = history_service.records_for(db_session, [edition])[edition.id or 0]
     return edition_detail(
@@ -116,15 +122,18 @@ def clone_edition(
 @router.patch("/{slug}", name="api_update_edition", dependencies=[allow(Access.organiser)])
 def update_edition(
     request: Request,
+    response: Response,
     edition: VisibleEdition,
     edition_in: EditionUpdate,
     db_session: DbSessionDep,
     account: CurrentAccount,
 ) -> EditionRead:
     """Change an edition's details."""
+    check_if_match(request, row_etag(edition))
     edition = editions_service.update_edition(
         db_session, edition=edition, edition_in=edition_in, actor=actor_for(account)
     )
+    set_etag(response, edition)
     countries = editions_service.countries_by_id(db_session, [edition])
     return edition_read(
         request, edition, countries.get(edition.country_id or 0), _language(request)

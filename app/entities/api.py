@@ -1,12 +1,13 @@
 """JSON API for the entity catalogue."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from app.auth.access import Access, allow
 from app.db import DbSessionDep
 from app.entities import service as entities_service
 from app.entities.models import EntityType
+from app.web.pagination import PageDep, paginate
 
 router = APIRouter(prefix="/api/v1/entities", tags=["entities"])
 
@@ -24,7 +25,10 @@ class EntityRead(BaseModel):
 
 @router.get("", name="api_list_entities", dependencies=[allow(Access.public)])
 def list_entities(
+    request: Request,
+    response: Response,
     db_session: DbSessionDep,
+    page: PageDep,
     entity_type: EntityType | None = None,
     african_union_member: bool | None = None,
 ) -> list[EntityRead]:
@@ -32,4 +36,7 @@ def list_entities(
     entities = entities_service.list_entities(
         db_session, entity_type=entity_type, african_union_member=african_union_member
     )
-    return [EntityRead.model_validate(entity, from_attributes=True) for entity in entities]
+    return [
+        EntityRead.model_validate(entity, from_attributes=True)
+        for entity in paginate(request, response, entities, page)
+    ]

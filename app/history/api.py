@@ -1,6 +1,6 @@
 """JSON API of the historical record: sources, subjects (the Platform...) and conflicts."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from app.auth.access import Access, allow
@@ -10,6 +10,7 @@ from app.editions.schemas import StatementRead
 from app.history import service as history_service
 from app.history import subjects as history_subjects
 from app.i18n import localized
+from app.web.pagination import PageDep, paginate
 from app.web.params import RowId, SlugPath
 from app.web.templating import absolute_url
 
@@ -115,9 +116,12 @@ def _statement(fact, language: str) -> StatementRead:  # noqa: ANN001
 
 
 @record_router.get("/conflicts", name="api_conflicts", dependencies=[allow(Access.public)])
-def list_conflicts(request: Request, db_session: DbSessionDep) -> list[ConflictRead]:
+def list_conflicts(
+    request: Request, response: Response, db_session: DbSessionDep, page: PageDep
+) -> list[ConflictRead]:
     """Every point on which the sources disagree, each side with its cited facts."""
     language = _language(request)
+    conflicts = history_subjects.list_conflicts(db_session).conflicts
     return [
         ConflictRead(
             key=item.key,
@@ -136,7 +140,7 @@ def list_conflicts(request: Request, db_session: DbSessionDep) -> list[ConflictR
                 for side in item.sides
             ],
         )
-        for item in history_subjects.list_conflicts(db_session).conflicts
+        for item in paginate(request, response, conflicts, page)
     ]
 
 

@@ -14,10 +14,12 @@ from app.outcomes.schemas import (
     OutcomeCreate,
     OutcomeDetail,
     OutcomeRead,
+    OutcomeRevisionRead,
     OutcomeUpdate,
-    RevisionRead,
     StatementId,
 )
+from app.web.conditional import check_if_match, row_etag, set_etag
+from app.web.pagination import PageDep, paginate
 from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/editions/{slug}/outcomes", tags=["outcomes"])
@@ -40,21 +42,33 @@ def _statement(
 
 @router.get("", name="api_list_outcomes", dependencies=[allow(Access.public)])
 def list_outcomes(
-    request: Request, edition: VisibleEdition, db_session: DbSessionDep
+    request: Request,
+    response: Response,
+    edition: VisibleEdition,
+    db_session: DbSessionDep,
+    page: PageDep,
 ) -> list[OutcomeRead]:
     """The edition's statements: published ones, and drafts too for organisers."""
     statements = outcomes_service.list_statements(
         db_session, edition=edition, published_only=not _signed_in(request)
     )
-    return [outcome_read(request, edition, s, request.state.language) for s in statements]
+    return [
+        outcome_read(request, edition, s, request.state.language)
+        for s in paginate(request, response, statements, page)
+    ]
 
 
 @router.get("/{statement_id}", name="api_get_outcome", dependencies=[allow(Access.public)])
 def get_outcome(
-    request: Request, edition: VisibleEdition, statement_id: StatementId, db_session: DbSessionDep
+    request: Request,
+    response: Response,
+    edition: VisibleEdition,
+    statement_id: StatementId,
+    db_session: DbSessionDep,
 ) -> OutcomeDetail:
     """One statement: its texts in Markdown and its text rendered as safe HTML."""
     statement = _statement(request, db_session, edition, statement_id)
+    set_etag(response, statement)
     return outcome_detail(request, edition, statement, request.state.language)
 
 
@@ -85,6 +99,7 @@ def create_outcome(
 @router.patch("/{statement_id}", name="api_update_outcome", dependencies=[allow(Access.organiser)])
 def update_outcome(
     request: Request,
+    response: Response,
     edition: AnyEdition,
     statement_id: StatementId,
     statement_in: OutcomeUpdate,
@@ -92,12 +107,12 @@ def update_outcome(
     account: CurrentAccount,
 ) -> OutcomeDetail:
     """Change a statement not yet published; a change of text makes a new revision."""
+    statement = _statement(request, db_session, edition, statement_id)
+    check_if_match(request, row_etag(statement))
     statement = outcomes_service.update_statement(
-        db_session,
-        statement=_statement(request, db_session, edition, statement_id),
-        statement_in=statement_in,
-        actor=actor_for(account),
+        db_session, statement=statement, statement_in=statement_in, actor=actor_for(account)
     )
+    set_etag(response, statement)
     return outcome_detail(request, edition, statement, request.state.language)
 
 
@@ -148,11 +163,17 @@ def publish_outcome(
     dependencies=[allow(Access.viewer)],
 )
 def list_outcome_revisions(
-    request: Request, edition: AnyEdition, statement_id: StatementId, db_session: DbSessionDep
-) -> list[RevisionRead]:
+    request: Request,
+    response: Response,
+    edition: AnyEdition,
+    statement_id: StatementId,
+    db_session: DbSessionDep,
+    page: PageDep,
+) -> list[OutcomeRevisionRead]:
     """Every revision of the statement's text: number, who and when."""
     statement = _statement(request, db_session, edition, statement_id)
+    revisions = outcomes_service.list_revisions(db_session, statement=statement)
     return [
-        RevisionRead(number=r.number, actor=r.actor_label, created_at=r.created_at)
-        for r in outcomes_service.list_revisions(db_session, statement=statement)
+        OutcomeRevisionRead(number=r.number, actor=r.actor_label, created_at=r.created_at)
+        for r in paginate(request, response, revisions, page)
     ]

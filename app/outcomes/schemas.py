@@ -82,7 +82,7 @@ class OutcomeDetail(OutcomeRead):
     )
 
 
-class RevisionRead(BaseModel):
+class OutcomeRevisionRead(BaseModel):
     number: int
     actor: str
     created_at: datetime

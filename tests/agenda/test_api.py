@@ -51,8 +51,8 @@ def test_end_before_start_is_refused_with_a_clear_message(client, db_session) ->
     bad = {**ITEM, "ends_at": "2027-06-02T08:00"}
     response = client.post(_url(edition, "/items"), json=bad, headers=auth_headers(db_session))
     assert response.status_code == 422
-    detail = response.json()["detail"][0]
-    assert detail["loc"] == ["body", "ends_at"] and "end must be after the start" in detail["msg"]
+    error = response.json()["errors"][0]
+    assert error["field"] == "ends_at" and "end must be after the start" in error["reason"]
 
 
 def test_item_outside_the_edition_dates_is_refused(client, db_session) -> None:
@@ -60,7 +60,7 @@ def test_item_outside_the_edition_dates_is_refused(client, db_session) -> None:
     late = {**ITEM, "starts_at": "2027-06-04T09:00", "ends_at": "2027-06-04T10:00"}
     response = client.post(_url(edition, "/items"), json=late, headers=auth_headers(db_session))
     assert response.status_code == 422
-    assert "2027-06-02 to 2027-06-03" in response.json()["detail"][0]["msg"]
+    assert "2027-06-02 to 2027-06-03" in response.json()["detail"]
     assert (
         db_session.exec(select(AgendaItem).where(AgendaItem.edition_id == edition.id)).all() == []
     )
@@ -74,9 +74,9 @@ def test_two_items_in_one_room_at_once_are_refused(client, db_session) -> None:
         _url(edition, "/items"), json=overlapping, headers=auth_headers(db_session)
     )
     assert response.status_code == 409
-    detail = response.json()["detail"][0]
-    assert detail["loc"] == ["body", "room"]
-    assert "already in use from 09:00 to 10:00" in detail["msg"] and "Keynote" in detail["msg"]
+    error = response.json()["errors"][0]
+    assert error["field"] == "room"
+    assert "already in use from 09:00 to 10:00" in error["reason"] and "Keynote" in error["reason"]
     elsewhere = {**overlapping, "room": "Room B"}
     created = client.post(_url(edition, "/items"), json=elsewhere, headers=auth_headers(db_session))
     assert created.status_code == 201
@@ -135,12 +135,12 @@ def test_publishing_numbers_revisions_and_refuses_an_unchanged_agenda(client, db
     edition = make_edition(db_session)
     headers = auth_headers(db_session)
     empty = client.post(_url(edition, "/revisions"), json={"note": "x"}, headers=headers)
-    assert empty.status_code == 422 and "empty" in empty.json()["detail"][0]["msg"]
+    assert empty.status_code == 422 and "empty" in empty.json()["detail"]
     make_agenda_item(db_session, edition)
     first = client.post(_url(edition, "/revisions"), json={"note": "First"}, headers=headers)
     assert first.status_code == 201 and first.json()["label"] == "Rev.0"
     again = client.post(_url(edition, "/revisions"), json={"note": "Again"}, headers=headers)
-    assert again.status_code == 409 and "Rev.0" in again.json()["detail"][0]["msg"]
+    assert again.status_code == 409 and "Rev.0" in again.json()["detail"]
     make_agenda_item(db_session, edition, starts_at="2027-06-03T09:00", ends_at="2027-06-03T10:00")
     second = client.post(_url(edition, "/revisions"), json={"note": "Second"}, headers=headers)
     assert second.json()["label"] == "Rev.1"
@@ -225,7 +225,7 @@ def test_a_speaker_can_be_linked_only_to_a_participant_of_the_edition(client, db
         url, json={"speakers": [{"name": "X", "participant_id": theirs.id}]}, headers=headers
     )
     assert refused.status_code == 422
-    assert refused.json()["detail"][0]["loc"] == ["body", "speakers"]
+    assert refused.json()["errors"][0]["field"] == "speakers"
     linked = client.patch(
         url, json={"speakers": [{"name": "Y", "participant_id": ours.id}]}, headers=headers
     )

@@ -1,5 +1,8 @@
 """The public agenda page, the changes page and the organisers' editor."""
 
+import html
+from zoneinfo import ZoneInfo
+
 from icalendar import Calendar
 from sqlmodel import select
 
@@ -218,7 +221,7 @@ def test_organiser_edits_reorders_deletes_and_publishes(client, db_session) -> N
         },
         follow_redirects=False,
     )
-    assert updated.status_code == 303
+    assert updated.status_code == 303, updated.text[-3000:]
     assert db_session.get(AgendaItem, first.id).uid == first.uid
     published = client.post(
         f"{editor_url}/publish",
@@ -315,3 +318,41 @@ def test_a_viewer_is_shown_no_control_that_would_be_refused(client, db_session) 
     settings = client.get(f"/admin/editions/{edition.slug}/registration")
     assert settings.status_code == 200 and ">Save<" not in settings.text
     assert "<fieldset disabled>" in settings.text
+
+
+def test_a_stale_save_shows_the_form_again_with_who_changed_the_item(client, db_session) -> None:
+    from app.audit.models import AuditEntry
+    from tests.factories import auth_headers
+
+    edition = make_edition(db_session)
+    item = make_agenda_item(db_session, edition, title_en="Opening", room="A")
+    sign_in(client, db_session)
+    edit_url = f"/admin/editions/{edition.slug}/agenda/items/{item.id}"
+    form_page = client.get(edit_url).text
+    version = html.unescape(form_page.split('name="version" value="')[1].split('"')[0])
+    assert version
+    token = extract_csrf(form_page)
+    # Meanwhile another organiser renames the item through the API.
+    other = client.patch(
+        f"/api/v1/editions/{edition.slug}/agenda/items/{item.id}",
+        json={"title_en": "Opening ceremony"},
+        headers=auth_headers(db_session),
+    )
+    assert other.status_code == 200, other.text
+    typed = _form(title_en="Opening plenary", version=version, csrf_token=token)
+    stale = client.post(edit_url, data=typed, follow_redirects=False)
+    assert stale.status_code == 409
+    change = db_session.exec(
+        select(AuditEntry).where(AuditEntry.action == "agenda_item.update")
+    ).one()
+    when = change.occurred_at.astimezone(ZoneInfo(edition.time_zone)).strftime("%Y-%m-%d %H:%M")
+    assert f"{change.actor_label} changed this item at {when}" in stale.text
+    assert 'value="Opening plenary"' in stale.text  # what was typed is kept
+    db_session.refresh(item)
+    assert item.title_en == "Opening ceremony"
+    # Saving again from the form shown is deliberate: it overwrites.
+    new_version = html.unescape(stale.text.split('name="version" value="')[1].split('"')[0])
+    again = client.post(edit_url, data={**typed, "version": new_version}, follow_redirects=False)
+    assert again.status_code == 303, again.text
+    db_session.refresh(item)
+    assert item.title_en == "Opening plenary"

@@ -62,7 +62,7 @@ def test_reissuing_the_link_kills_the_old_one(client, db_session) -> None:
     response = client.post(_url(edition, delegation) + "/link", headers=auth_headers(db_session))
     new_token = response.json()["registration_link"].rsplit("/", 1)[1]
     old = client.get(f"/api/v1/register/{token}/participants")
-    assert old.status_code == 404 and "not valid" in old.json()["detail"][0]["msg"]
+    assert old.status_code == 404 and "not valid" in old.json()["detail"]
     assert client.get(f"/api/v1/register/{new_token}/participants").status_code == 200
 
 
@@ -75,16 +75,16 @@ def test_rules_come_back_as_json_with_the_field(client, db_session) -> None:
     assert first.status_code == 201, first.text
     second_head = client.post(url, json=participant_data(role="head"))
     assert second_head.status_code == 409
-    assert second_head.json()["detail"][0]["loc"] == ["body", "role"]
+    assert second_head.json()["errors"][0]["field"] == "role"
     same_email = client.post(url, json=participant_data(email="A@X.example "))
     assert same_email.status_code == 409
-    assert same_email.json()["detail"][0]["loc"] == ["body", "email"]
+    assert same_email.json()["errors"][0]["field"] == "email"
     client.post(url, json=participant_data())
     over = client.post(url, json=participant_data())
-    assert over.status_code == 409 and "The delegation is full" in over.json()["detail"][0]["msg"]
+    assert over.status_code == 409 and "The delegation is full" in over.json()["detail"]
     bad = client.post(url, json=participant_data(given_name="", email="nope"))
     assert bad.status_code == 422
-    fields = {tuple(e["loc"]) for e in bad.json()["detail"]}
+    fields = {(e["location"], e["field"]) for e in bad.json()["errors"]}
     assert ("body", "given_name") in fields and ("body", "email") in fields
     count = db_session.exec(select(Participant).where(Participant.delegation_id == delegation.id))
     assert len(count.all()) == 2
@@ -103,7 +103,7 @@ def test_email_is_unique_across_delegations_of_an_edition_not_across_editions(
     data = participant_data(email="same@person.example")
     assert client.post(f"/api/v1/register/{kenya}/participants", json=data).status_code == 201
     refused = client.post(f"/api/v1/register/{nigeria}/participants", json=data)
-    assert refused.status_code == 409 and "already registered" in refused.json()["detail"][0]["msg"]
+    assert refused.status_code == 409 and "already registered" in refused.json()["detail"]
     assert "same@person" not in refused.text
     assert client.post(f"/api/v1/register/{kenya_later}/participants", json=data).status_code == 201
 
@@ -131,7 +131,7 @@ def test_after_the_deadline_a_focal_point_is_refused(client, db_session) -> None
     db_session.add(settings)
     db_session.commit()
     response = client.post(f"/api/v1/register/{token}/participants", json=participant_data())
-    assert response.status_code == 409 and "closed" in response.json()["detail"][0]["msg"]
+    assert response.status_code == 409 and "closed" in response.json()["detail"]
 
 
 def test_dates_outside_the_window_are_refused(client, db_session) -> None:
@@ -143,7 +143,7 @@ def test_dates_outside_the_window_are_refused(client, db_session) -> None:
         json=participant_data(arrival_date="2027-01-01", departure_date="2027-06-04"),
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "arrival_date"]
+    assert response.json()["errors"][0]["field"] == "arrival_date"
 
 
 def test_settings_are_entered_and_shown_in_the_venue_time_zone(client, db_session) -> None:
@@ -171,7 +171,7 @@ def test_submit_needs_exactly_one_head_then_accredit_in_bulk_with_audit(client, 
     headers = auth_headers(db_session)
     member = client.post(f"/api/v1/register/{token}/participants", json=participant_data()).json()
     submit = client.post(_url(edition, delegation) + "/submit", headers=headers)
-    assert submit.status_code == 422 and "exactly one head" in submit.json()["detail"][0]["msg"]
+    assert submit.status_code == 422 and "exactly one head" in submit.json()["detail"]
     head = client.post(
         f"/api/v1/register/{token}/participants", json=participant_data(role="head")
     ).json()
@@ -193,7 +193,7 @@ def test_submit_needs_exactly_one_head_then_accredit_in_bulk_with_audit(client, 
         json={"participant_ids": [member["id"]], "status": "rejected"},
         headers=headers,
     )
-    assert rejected.status_code == 422 and rejected.json()["detail"][0]["loc"] == ["body", "reason"]
+    assert rejected.status_code == 422 and rejected.json()["errors"][0]["field"] == "reason"
     confirmed = client.patch(
         _url(edition, delegation), json={"status": "confirmed"}, headers=headers
     )
@@ -226,7 +226,7 @@ def test_a_delegation_gets_its_own_quota_but_never_below_its_members(client, db_
     assert client.post(url, json=participant_data()).status_code == 201
     lowered = client.patch(_url(edition, delegation), json={"quota_override": 1}, headers=headers)
     assert lowered.status_code == 422
-    assert lowered.json()["detail"][0]["loc"] == ["body", "quota_override"]
+    assert lowered.json()["errors"][0]["field"] == "quota_override"
     reset = client.patch(_url(edition, delegation), json={"quota_override": None}, headers=headers)
     assert reset.status_code == 422  # the default (1) is below the 2 members
 
@@ -248,7 +248,7 @@ def test_out_of_range_ids_and_times_are_422_not_server_errors(client, db_session
         headers=headers,
     )
     assert settings.status_code == 422
-    assert settings.json()["detail"][0]["loc"] == ["body", "deadline_at"]
+    assert settings.json()["errors"][0]["field"] == "deadline_at"
 
 
 def test_a_focal_points_correction_of_an_accredited_person_goes_back_to_review(
@@ -344,9 +344,9 @@ def test_join_requests_are_listed_and_decided_through_the_api(client, db_session
     assert refused.status_code == 200
     assert refused.json()["status"] == "refused" and refused.json()["registration_link"] is None
     again = client.post(f"{url}/{togo}", json={"decision": "approve"}, headers=headers)
-    assert again.status_code == 409 and "already been decided" in again.json()["detail"][0]["msg"]
+    assert again.status_code == 409 and "already been decided" in again.json()["detail"]
     bad = client.post(f"{url}/{togo}", json={"decision": "maybe"}, headers=headers)
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "decision"]
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "decision"
     unknown = client.post(f"{url}/999999", json={"decision": "approve"}, headers=headers)
     assert unknown.status_code == 404
     actions = db_session.exec(select(AuditEntry.action)).all()
@@ -379,5 +379,5 @@ def test_a_malformed_focal_point_email_is_refused_as_on_the_form(client, db_sess
             headers=headers,
         )
         assert response.status_code == 422, wrong
-        assert response.json()["detail"][0]["loc"] == ["body", "focal_point_email"]
+        assert response.json()["errors"][0]["field"] == "focal_point_email"
     assert client.get(_url(edition), headers=headers).json() == []

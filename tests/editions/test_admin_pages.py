@@ -155,11 +155,15 @@ def test_api_creates_an_edition_with_a_proposed_slug(client, db_session) -> None
         "/api/v1/editions", json={**body, "kind": "precursor", "number": 9}, headers=headers
     )
     assert precursor.status_code == 422
-    assert precursor.json()["detail"][0] == {
-        "loc": ["body", "number"],
-        "msg": "A precursor event has no session number.",
-        "type": "InvalidInput",
-    }
+    assert precursor.headers["content-type"] == "application/problem+json"
+    assert precursor.json()["errors"] == [
+        {
+            "location": "body",
+            "field": "number",
+            "reason": "A precursor event has no session number.",
+            "type": "invalid-input",
+        }
+    ]
     assert first.status_code == 201 and first.json()["slug"] == "2028-oujda"
     assert second.json()["slug"] == "2028-oujda-2"
 
@@ -178,10 +182,7 @@ def test_api_update_changes_country_and_time_zone_but_never_removes_the_title(
     assert moved.status_code == 200, moved.text
     assert moved.json()["country_code"] == "TUN" and moved.json()["time_zone"] == "Africa/Tunis"
     bad_zone = client.patch(url, json={"time_zone": "Mars/Olympus"}, headers=headers)
-    assert bad_zone.status_code == 422 and bad_zone.json()["detail"][0]["loc"] == [
-        "body",
-        "time_zone",
-    ]
+    assert bad_zone.status_code == 422 and bad_zone.json()["errors"][0]["field"] == "time_zone"
     removed = client.patch(url, json={"title_en": None}, headers=headers)
     assert removed.status_code == 422
     db_session.refresh(edition)

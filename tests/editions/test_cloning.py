@@ -143,9 +143,9 @@ def test_cloning_to_shorter_dates_is_refused_with_the_end_date_needed(client, db
     source = _source_with_everything(db_session)
     response = _clone(client, db_session, source, end_date="2028-05-10")
     assert response.status_code == 422
-    detail = response.json()["detail"][0]
-    assert detail["loc"] == ["body", "end_date"]
-    assert "2 days" in detail["msg"] and "2028-05-11" in detail["msg"]
+    error = response.json()["errors"][0]
+    assert error["field"] == "end_date"
+    assert "2 days" in error["reason"] and "2028-05-11" in error["reason"]
     count = db_session.exec(select(Edition).where(Edition.city_en == "Dakhla")).all()
     assert count == []
 
@@ -226,10 +226,10 @@ def test_cloning_an_agenda_without_new_dates_asks_for_them(client, db_session) -
     source = _source_with_everything(db_session)
     response = _clone(client, db_session, source, start_date=None, end_date=None)
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "start_date"]
+    assert response.json()["errors"][0]["field"] == "start_date"
     reversed_dates = _clone(client, db_session, source, end_date="2028-05-01")
     assert reversed_dates.status_code == 422
-    assert "must not be before" in reversed_dates.json()["detail"][0]["msg"]
+    assert "must not be before" in reversed_dates.json()["detail"]
 
 
 def test_cloning_an_edition_without_an_agenda_or_registration_makes_a_plain_draft(

@@ -41,7 +41,7 @@ def test_announcing_needs_dates(client, db_session) -> None:
     edition = make_edition(db_session, status=S.draft, start_date=None, end_date=None)
     response = _transition(client, headers, edition.slug, "announced")
     assert response.status_code == 409
-    assert response.json()["detail"][0]["msg"] == (
+    assert response.json()["detail"] == (
         "Give the city and the start and end dates before announcing the edition."
     )
     db_session.refresh(edition)
@@ -53,10 +53,8 @@ def test_opening_registration_without_a_deadline_is_refused(client, db_session) 
     edition = make_edition(db_session, status=S.announced)
     response = _transition(client, headers, edition.slug, "registration_open")
     assert response.status_code == 409
-    assert response.json()["detail"][0]["msg"] == (
-        "Set a registration deadline before opening registration."
-    )
-    assert response.json()["detail"][0]["loc"] == ["body", "to"]
+    assert response.json()["detail"] == ("Set a registration deadline before opening registration.")
+    assert response.json()["errors"][0]["field"] == "to"
 
 
 def test_opening_registration_reads_the_deadline_of_the_registration_settings(
@@ -129,10 +127,10 @@ def test_archiving_only_from_concluded_and_no_skipping(client, db_session) -> No
     edition = make_edition(db_session, status=S.held)
     archived = _transition(client, headers, edition.slug, "archived")
     assert archived.status_code == 409
-    assert archived.json()["detail"][0]["msg"] == "Only a concluded edition can be archived."
+    assert archived.json()["detail"] == "Only a concluded edition can be archived."
     skipped = _transition(client, headers, edition.slug, "announced")
     assert skipped.status_code == 409
-    assert "cannot go from 'held' to 'announced'" in skipped.json()["detail"][0]["msg"]
+    assert "cannot go from 'held' to 'announced'" in skipped.json()["detail"]
 
 
 def test_corrections_close_then_reopen_and_withdraw(db_session) -> None:
@@ -147,7 +145,7 @@ def test_corrections_close_then_reopen_and_withdraw(db_session) -> None:
 def test_unknown_status_and_viewers_are_refused(client, db_session) -> None:
     edition = make_edition(db_session, status=S.draft)
     bad = _transition(client, auth_headers(db_session), edition.slug, "cancelled")
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "to"]
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "to"
     from app.auth.models import Role
 
     viewer = _transition(

@@ -133,5 +133,5 @@ def test_arabic_readings_show_dates_in_arabic_and_file_names_isolated(client) ->
 def test_an_id_too_large_for_the_database_is_a_422_naming_it(client) -> None:
     response = client.get("/api/v1/sources/99999999999999999999")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["path", "source_id"]
+    assert response.json()["errors"][0]["field"] == "source_id"
     assert client.get("/sources/99999999999999999999").status_code == 422

@@ -33,7 +33,7 @@ def test_organiser_writes_adopts_and_publishes_a_statement(client, db_session) -
 
     publish_early = client.post(f"{base}/publish", headers=headers)
     assert publish_early.status_code == 409
-    assert publish_early.json()["detail"][0]["msg"] == "Adopt the statement before publishing it."
+    assert publish_early.json()["detail"] == "Adopt the statement before publishing it."
     adopted = client.post(f"{base}/adopt", json={"adopted_date": "2026-06-03"}, headers=headers)
     assert adopted.json()["status"] == "adopted" and adopted.json()["adopted_date"] == "2026-06-03"
     published = client.post(f"{base}/publish", headers=headers)
@@ -79,7 +79,7 @@ def test_published_statements_are_frozen(client, db_session) -> None:
         headers=headers,
     )
     assert response.status_code == 409
-    assert response.json()["detail"][0]["msg"] == "A published statement can no longer be changed."
+    assert response.json()["detail"] == "A published statement can no longer be changed."
     db_session.refresh(statement)
     assert statement.body_en.startswith("1. The participants")
 
@@ -92,7 +92,7 @@ def test_symbols_are_unique_and_checked(client, db_session) -> None:
     taken = client.post(
         url, json={"kind": "declaration", "title_en": "T", "symbol": "MP/2027/1"}, headers=headers
     )
-    assert taken.status_code == 409 and taken.json()["detail"][0]["loc"] == ["body", "symbol"]
+    assert taken.status_code == 409 and taken.json()["errors"][0]["field"] == "symbol"
     bad = client.post(
         url, json={"kind": "declaration", "title_en": "T", "symbol": "mp 1"}, headers=headers
     )
@@ -144,11 +144,11 @@ def test_adoption_needs_a_draft_with_text_and_a_past_date(client, db_session) ->
     empty = make_statement(db_session, edition, body_en="")
     base = f"/api/v1/editions/{edition.slug}/outcomes/{empty.id}"
     refused = client.post(f"{base}/adopt", json={"adopted_date": "2026-06-03"}, headers=headers)
-    assert refused.status_code == 409 and "English text" in refused.json()["detail"][0]["msg"]
+    assert refused.status_code == 409 and "English text" in refused.json()["detail"]
     client.patch(base, json={"body_en": "Text."}, headers=headers)
     future = client.post(f"{base}/adopt", json={"adopted_date": "2999-01-01"}, headers=headers)
     assert future.status_code == 422
-    assert future.json()["detail"][0]["loc"] == ["body", "adopted_date"]
+    assert future.json()["errors"][0]["field"] == "adopted_date"
 
 
 def test_listing_costs_the_same_queries_for_1_and_30_statements(
@@ -172,11 +172,11 @@ def test_out_of_range_ids_and_control_characters_are_422(client, db_session) -> 
     edition = make_edition(db_session)
     base = f"/api/v1/editions/{edition.slug}/outcomes"
     huge = client.get(f"{base}/99999999999", headers=headers)
-    assert huge.status_code == 422 and huge.json()["detail"][0]["loc"] == ["path", "statement_id"]
+    assert huge.status_code == 422 and huge.json()["errors"][0]["field"] == "statement_id"
     nul = client.post(
         base, json={"kind": "declaration", "title_en": "T", "body_en": "a\x00b"}, headers=headers
     )
-    assert nul.status_code == 422 and nul.json()["detail"][0]["loc"] == ["body", "body_en"]
+    assert nul.status_code == 422 and nul.json()["errors"][0]["field"] == "body_en"
     bad_slug = client.post(
         "/api/v1/editions/Bad%00Slug/transitions", json={"to": "announced"}, headers=headers
     )
