@@ -69,6 +69,7 @@ def test_the_form_reads_in_french_and_arabic_titles_and_counts_included(client, 
     _, token = make_delegation(db_session, edition, code="MLI")
     form = _read(client, f"/register/{token}", "fr").text
     assert '<option value="Mr.">M.</option>' in form
+    assert "Statut\u00a0: <strong>Invitée" in form  # French spacing, outside the catalogue too
     for honorific in ("H.E.", "Mr.", "Ms."):
         _add_member(client, token, honorific=honorific)
     french = _text(_read(client, f"/register/{token}", "fr").text)
