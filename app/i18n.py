@@ -11,7 +11,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_timezone_location
 from babel.lists import format_list as babel_format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -116,8 +116,85 @@ def babel_locale(language: str) -> Locale:
     return Locale.parse(BABEL_LOCALES.get(language, language))
 
 
+# The United Nations' Arabic month names: the Levantine name, then the Egyptian one.
+UN_ARABIC_MONTHS = (
+    "كانون الثاني/يناير",
+    "شباط/فبراير",
+    "آذار/مارس",
+    "نيسان/أبريل",
+    "أيار/مايو",
+    "حزيران/يونيه",
+    "تموز/يوليه",
+    "آب/أغسطس",
+    "أيلول/سبتمبر",
+    "تشرين الأول/أكتوبر",
+    "تشرين الثاني/نوفمبر",
+    "كانون الأول/ديسمبر",
+)
+
+
+def _day_number(value: date, language: str) -> str:
+    """The day of the month: French writes the first "1er"."""
+    return "1er" if language == "fr" and value.day == 1 else str(value.day)
+
+
+def _day_month(value: date, language: str) -> str:
+    if language == "ar":
+        return f"{value.day} {UN_ARABIC_MONTHS[value.month - 1]}"
+    month = babel_locale(language).months["format"]["wide"][value.month]
+    return f"{_day_number(value, language)} {month}"
+
+
 def format_day(value: date | None, language: str, fmt: str = "long") -> str:
-    return format_date(value, format=fmt, locale=babel_locale(language)) if value else ""
+    """A day as UN documents write it: "4 June 2024", "1er juin 2024", "4 حزيران/يونيه 2024"."""
+    if not value:
+        return ""
+    if fmt in ("long", "medium") and language in ("ar", "fr"):
+        return f"{_day_month(value, language)} {value.year}"
+    if fmt == "full" and language in ("ar", "fr"):
+        weekday = babel_locale(language).days["format"]["wide"][value.weekday()]
+        separator = "، " if language == "ar" else " "
+        return f"{weekday}{separator}{_day_month(value, language)} {value.year}"
+    return format_date(value, format=fmt, locale=babel_locale(language))
+
+
+def format_date_range(start: date, end: date, language: str) -> str:
+    """Two days as a range: "4–5 June 2024", "les 4 et 5 juin 2024", "4 و5 حزيران/يونيه 2024";
+    "du 30 mai au 2 juin 2024", "من 30 أيار/مايو إلى 2 حزيران/يونيه 2024"."""
+    if end <= start:
+        return format_day(start, language)
+    same_year = start.year == end.year
+    same_month = same_year and start.month == end.month
+    if language == "fr":
+        if same_month and (end - start).days == 1:
+            return f"les {_day_number(start, language)} et {format_day(end, language)}"
+        first = (
+            _day_number(start, language)
+            if same_month
+            else (_day_month(start, language) if same_year else format_day(start, language))
+        )
+        return f"du {first} au {format_day(end, language)}"
+    if language == "ar":
+        if same_month and (end - start).days == 1:
+            return f"{start.day} و{format_day(end, language)}"
+        first = (
+            str(start.day)
+            if same_month
+            else (_day_month(start, language) if same_year else format_day(start, language))
+        )
+        return f"من {first} إلى {format_day(end, language)}"
+    if same_month:
+        return f"{start.day}–{format_day(end, language)}"
+    first = _day_month(start, language) if same_year else format_day(start, language)
+    return f"{first} – {format_day(end, language)}"
+
+
+def zone_name(time_zone: str, language: str) -> str:
+    """A time zone as a reader names it: its city in their language ("الدار البيضاء")."""
+    try:
+        return get_timezone_location(time_zone, locale=babel_locale(language), return_city=True)
+    except LookupError:
+        return time_zone
 
 
 def zone_label(moment: datetime, language: str) -> str:
@@ -141,7 +218,7 @@ def format_moment(
         value = value.replace(tzinfo=UTC)
     local = value.astimezone(ZoneInfo(time_zone)) if time_zone else value
     locale = babel_locale(language)
-    day = format_date(local.date(), format=fmt, locale=locale)
+    day = format_day(local.date(), language, fmt)
     clock = format_time(local, format="HH:mm", locale=locale)
     joined = locale.datetime_formats["medium"].replace("'", "").format(clock, day)
     return f"{joined} {zone_label(local, language)}"
@@ -158,6 +235,40 @@ def format_number(value: int | float, language: str) -> str:
 def format_list(items: list[str], language: str) -> str:
     """ "Arabic, English, and French" / "arabe, anglais et français" / "العربية والإنكليزية"."""
     return babel_format_list(items, locale=babel_locale(language)) if items else ""
+
+
+ARABIC_ORDINALS = (
+    "الأولى",
+    "الثانية",
+    "الثالثة",
+    "الرابعة",
+    "الخامسة",
+    "السادسة",
+    "السابعة",
+    "الثامنة",
+    "التاسعة",
+    "العاشرة",
+)
+
+
+def ordinal(n: int, language: str) -> str:
+    """The rank of a session (feminine in French and Arabic): "3rd", "1re", "3e", "الثالثة"."""
+    if language == "fr":
+        return "1re" if n == 1 else f"{n}e"
+    if language == "ar":
+        return ARABIC_ORDINALS[n - 1] if 1 <= n <= len(ARABIC_ORDINALS) else str(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def of_entity(entity: Any, language: str) -> str:
+    """An entity's name after "of", as each language joins them: "of Mali", "du Mali",
+    "de la Côte d'Ivoire", "des Comores", "d'Haïti"; Arabic annexes the name ("وفد مالي")."""
+    if language == "fr":
+        return entity.name_fr_of or f"de {entity.name_fr}"
+    if language == "ar":
+        return entity.name_ar
+    return f"of {entity.name_en}"
 
 
 def format_fact_value(field: str, value: str, language: str) -> str:

@@ -3,13 +3,21 @@
 import re
 import subprocess
 import sys
+from datetime import date
 from gettext import c2py
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-from app.i18n import LOCALE_DIR, negotiate, ngettext
+from app.i18n import (
+    LOCALE_DIR,
+    format_date_range,
+    format_day,
+    negotiate,
+    ngettext,
+    ordinal,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -159,3 +167,101 @@ def test_the_catalogues_use_the_terms_of_the_glossary(language: str, column: str
             for form in string if isinstance(string, tuple) else (string,):
                 text = re.sub(r"\{\w+\}", "", form)
                 assert not pattern.search(text), f"{avoided!r} in {language} {msgid!r}: {form!r}"
+
+
+def test_french_puts_a_non_breaking_space_before_double_punctuation() -> None:
+    with (LOCALE_DIR / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
+        catalog = read_po(po_file, locale="fr")
+    for message in catalog:
+        if not message.id:
+            continue
+        for form in message.string if isinstance(message.string, tuple) else (message.string,):
+            # A sign that ends a clause (followed by a space or the end): not "HH:MM", not a URL.
+            for match in re.finditer(r"(.?)([:;?!])(?=\s|$|»)", form):
+                assert match.group(1) in ("\u00a0", "\u202f"), (message.id, form)
+
+
+def _seeded_arabic_content() -> list[str]:
+    """The Arabic text the project writes in seed/ (titles, summaries, notes), not the quotes,
+    which keep the sources' own spelling."""
+    import csv
+    import tomllib
+
+    seed = ROOT / "seed"
+    texts: list[str] = []
+
+    def walk(value: object, key: str = "") -> None:
+        if isinstance(value, dict):
+            for name, inner in value.items():
+                walk(inner, name)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner, key)
+        elif isinstance(value, str) and key.endswith("_ar"):
+            texts.append(value)
+
+    for path in seed.rglob("*.toml"):
+        walk(tomllib.loads(path.read_text(encoding="utf-8")))
+    with (seed / "entities.csv").open(encoding="utf-8") as csv_file:
+        texts.extend(row["name_ar"] for row in csv.DictReader(csv_file))
+    return texts
+
+
+def test_africa_has_one_spelling_in_the_interface_and_the_content() -> None:
+    with (LOCALE_DIR / "ar" / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
+        catalog = read_po(po_file, locale="ar")
+    interface = [m.string for m in catalog if m.id and isinstance(m.string, str)]
+    content = _seeded_arabic_content()
+    assert any("أفريقيا" in text for text in interface) and any("أفريقيا" in t for t in content)
+    for text in interface + content:
+        assert "إفريقي" not in text, text
+        assert not re.search(r"(?<!\S)ال\w+ رفيع المستوى", text), text
+
+
+def test_arabic_content_writes_months_as_the_united_nations_do() -> None:
+    egyptian_only = re.compile(
+        r"(?<![/\w])(يناير|فبراير|مارس|أبريل|مايو|يونيو|يونيه|يوليو|يوليه|أغسطس|سبتمبر|أكتوبر"
+        r"|نوفمبر|ديسمبر)(?!\w)"
+    )
+    for text in _seeded_arabic_content():
+        assert not egyptian_only.search(text), text
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "expected"),
+    [
+        ("en", date(2021, 6, 23), "23 June 2021"),
+        ("fr", date(2024, 6, 1), "1er juin 2024"),
+        ("ar", date(2021, 6, 23), "23 حزيران/يونيه 2021"),
+        ("ar", date(2024, 1, 5), "5 كانون الثاني/يناير 2024"),
+        ("ar", date(2024, 7, 5), "5 تموز/يوليه 2024"),
+    ],
+)
+def test_days_are_written_as_un_documents_write_them(language, day, expected) -> None:  # noqa: ANN001
+    assert format_day(day, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "end", "expected"),
+    [
+        ("en", date(2024, 6, 4), date(2024, 6, 5), "4–5 June 2024"),
+        ("fr", date(2024, 6, 4), date(2024, 6, 5), "les 4 et 5 juin 2024"),
+        ("ar", date(2024, 6, 4), date(2024, 6, 5), "4 و5 حزيران/يونيه 2024"),
+        ("fr", date(2024, 6, 4), date(2024, 6, 7), "du 4 au 7 juin 2024"),
+        ("fr", date(2024, 5, 30), date(2024, 6, 2), "du 30 mai au 2 juin 2024"),
+        ("en", date(2024, 12, 30), date(2025, 1, 2), "30 December 2024 – 2 January 2025"),
+        ("ar", date(2024, 5, 30), date(2024, 6, 2), "من 30 أيار/مايو إلى 2 حزيران/يونيه 2024"),
+        ("en", date(2024, 6, 4), date(2024, 6, 4), "4 June 2024"),
+    ],
+)
+def test_a_range_of_days_reads_as_one_phrase(language, start, end, expected) -> None:  # noqa: ANN001
+    assert format_date_range(start, end, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "n", "expected"),
+    [("en", 1, "1st"), ("en", 12, "12th"), ("en", 23, "23rd"), ("fr", 1, "1re"), ("fr", 3, "3e")]
+    + [("ar", 1, "الأولى"), ("ar", 3, "الثالثة")],
+)
+def test_sessions_are_ranked_with_the_languages_ordinals(language, n, expected) -> None:  # noqa: ANN001
+    assert ordinal(n, language) == expected

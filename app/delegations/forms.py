@@ -100,7 +100,7 @@ def form_options(translate: Any) -> dict[str, list[tuple[str, str]]]:
     from app.web import labels
 
     return {
-        "honorific_options": [(h, h) for h in HONORIFICS],
+        "honorific_options": [(h, translate(labels.honorific[h])) for h in HONORIFICS],
         "role_options": [(k, translate(v)) for k, v in labels.delegation_role.items()],
         "gender_options": [(k, translate(v)) for k, v in labels.gender.items()],
         "interpretation_options": [  # only what the rules accept
@@ -170,13 +170,14 @@ def invitation_from_form(form: FormData) -> Any:
 
     codes_text = str(form.get("entity_codes") or "")
     codes = [c for c in codes_text.replace(",", " ").split() if c]
+    names = [str(name)[:200] for name in form.getlist("entity_names") if str(name).strip()]
     quota = str(form.get("quota_override") or "").strip()
     errors: list[DomainError] = []
     if quota and not (quota.isdigit() and 1 <= int(quota) <= 500):
         errors.append(
             InvalidInput(N_("Enter a whole number between 1 and 500."), field="quota_override")
         )
-    if len(codes) > 400:
+    if len(codes) + len(names) > 400:
         errors.append(
             InvalidInput(
                 N_("Invite at most {count} entities at once."), field="entity_codes", count=400
@@ -187,6 +188,7 @@ def invitation_from_form(form: FormData) -> Any:
     try:
         return InvitationIn(
             entity_codes=codes,
+            entity_names=names,
             african_union_members=bool(form.get("african_union_members")),
             previous_edition_slug=str(form.get("previous_edition_slug") or "").strip()[:80] or None,
             focal_point_email=str(form.get("focal_point_email") or "").strip()[:254] or None,
@@ -237,6 +239,7 @@ def table_context(
     from app.delegations import windows
     from app.delegations.service import list_delegations
     from app.editions import service as editions_service
+    from app.entities import service as entities_service
     from app.entities.models import EntityType
 
     rows = list_delegations(
@@ -251,6 +254,7 @@ def table_context(
         "total_accredited": sum(row.accredited for row in rows),
         "filters": {"status": status or "", "entity_type": entity_type or "", "q": search or ""},
         "entity_types": list(EntityType),
+        "entities": entities_service.list_entities(db_session),
         "other_editions": [
             e
             for e in editions_service.list_editions(db_session, include_drafts=True)

@@ -78,6 +78,7 @@ def _queue_invitation(
         context={
             "edition_title": i18n.localized(edition, "title", language)[0],
             "entity_name": i18n.localized(entity, "name", language)[0],
+            "of_entity": i18n.of_entity(entity, language),
             "deadline": windows.to_local(settings.deadline_at, edition.time_zone),
             "time_zone": edition.time_zone,
             "quota": windows.quota_of(settings, delegation),
@@ -105,6 +106,9 @@ def _entities_to_invite(
                 code=missing[0],
             )
         entities.update({e.id: e for e in found.values() if e.id is not None})
+    names = [name.strip() for name in invitation_in.entity_names if name.strip()]
+    if names:
+        entities.update({e.id or 0: e for e in _entities_named(db_session, names)})
     if invitation_in.african_union_members:
         for entity in db_session.exec(
             select(Entity).where(col(Entity.african_union_member).is_(True))
@@ -129,6 +133,25 @@ def _entities_to_invite(
     if not entities:
         raise InvalidInput(N_("Choose at least one entity to invite."), field="entity_codes")
     return list(entities.values())
+
+
+def _entities_named(db_session: Session, names: list[str]) -> list[Entity]:
+    """The entities whose name in any of the three languages (or code) is one of ``names``."""
+    catalogue: dict[str, Entity] = {}
+    for entity in db_session.exec(select(Entity)):
+        for key in (entity.code, entity.name_en, entity.name_fr, entity.name_ar):
+            catalogue.setdefault(key.casefold(), entity)
+    found = []
+    for name in names:
+        entity = catalogue.get(" ".join(name.split()).casefold())
+        if entity is None:
+            raise InvalidInput(
+                N_("There is no entity named '{name}': choose one from the list."),
+                field="entity_names",
+                name=name,
+            )
+        found.append(entity)
+    return found
 
 
 def invite_entities(

@@ -51,6 +51,14 @@ FOCAL_POINT = "focal_point"
 IDENTITY_FIELDS = ("given_name", "family_name", "email", "role", "function")
 
 
+# Why a focal point's change is refused, said as it is: who or what closed registration.
+CLOSED_MESSAGES = {
+    "closed": N_("Registration is closed: the organisers have closed it."),
+    "deadline_passed": N_("Registration is closed: the deadline has passed."),
+    "not_open_yet": N_("Registration has not opened yet."),
+}
+
+
 def focal_point_actor(delegation: Delegation) -> Actor:
     """The audit actor for a focal point: the delegation, never the person's name."""
     return Actor(FOCAL_POINT, delegation.id, f"focal point of delegation {delegation.id}")
@@ -65,10 +73,9 @@ def check_open(
     if actor.actor_type != FOCAL_POINT:
         return  # organisers may correct a registration at any time
     settings = settings or windows.settings_of(db_session, edition)
-    if not windows.registration_is_open(edition, settings):
-        raise RegistrationClosed(
-            N_("Registration is closed: the deadline has passed or it has not opened yet.")
-        )
+    reason = windows.closed_reason(edition, settings)
+    if reason is not None:
+        raise RegistrationClosed(CLOSED_MESSAGES[reason])
 
 
 def check_editable(delegation: Delegation, actor: Actor) -> None:

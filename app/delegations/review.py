@@ -188,11 +188,16 @@ def _queue_accreditation(
         context={
             "name": " ".join(
                 part
-                for part in (participant.honorific, participant.given_name, participant.family_name)
+                for part in (
+                    i18n.gettext(language, participant.honorific) if participant.honorific else "",
+                    participant.given_name,
+                    participant.family_name,
+                )
                 if part
             ),
             "edition_title": i18n.localized(edition, "title", language)[0],
             "entity_name": i18n.localized(entity, "name", language)[0],
+            "of_entity": i18n.of_entity(entity, language),
             "city": i18n.localized(edition, "city", language)[0],
             "start_date": edition.start_date,
             "end_date": edition.end_date,

@@ -48,6 +48,10 @@ class InvitationIn(InputModel):
     entity_codes: list[Annotated[str, StringConstraints(max_length=20), ONE_LINE]] = Field(
         default_factory=list, max_length=400
     )
+    # Names as the organiser typed or picked them, in English, French or Arabic.
+    entity_names: list[Annotated[str, StringConstraints(max_length=200), ONE_LINE]] = Field(
+        default_factory=list, max_length=400
+    )
     african_union_members: bool = False
     previous_edition_slug: Annotated[str, StringConstraints(max_length=80), ONE_LINE] | None = None
     focal_point_email: Annotated[str, StringConstraints(max_length=254), ONE_LINE] | None = None

@@ -12,6 +12,7 @@ from app.editions.dependencies import VisibleEdition
 from app.editions.models import EditionStatus
 from app.history import service as history_service
 from app.outcomes import service as outcomes_service
+from app.statistics import service as statistics_service
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -32,6 +33,10 @@ def edition_page(
             "record": record,
             "country": countries.get(edition.country_id or 0),
             "disputed": record.disputed_fields(edition),
+            # The counts the home page shows for it, kept after its personal data is purged.
+            "counted": statistics_service.registration_totals(db_session, [edition]).get(
+                edition.id or 0
+            ),
             "statements": outcomes_service.list_statements(
                 db_session, edition=edition, published_only=True
             ),

@@ -24,6 +24,9 @@ class Entity(SQLModel, table=True):
     name_en: str = Field(max_length=200)
     name_fr: str = Field(max_length=200)
     name_ar: str = Field(max_length=200)
+    # French joins "de" and the name's article: "du Mali", "de la Côte d'Ivoire", "des
+    # Comores", "de l'Égypte", "d'Haïti" (for "la délégation du Mali").
+    name_fr_of: str | None = Field(default=None, max_length=220)
     region: str | None = Field(default=None, max_length=40)
     african_union_member: bool = False
     source_id: int | None = Field(default=None, foreign_key="source.id")

@@ -49,12 +49,15 @@ def home(request: Request, db_session: DbSessionDep) -> HTMLResponse:
 def source_page(source_id: RowId, request: Request, db_session: DbSessionDep) -> HTMLResponse:
     """A source document and the facts it backs."""
     source = history_service.get_source(db_session, source_id)
+    backed = history_service.facts_backed_by(db_session, source)
+    editions = [item.edition for item in backed if item.edition is not None]
     return render(
         request,
         "history/source.html",
         {
             "source": source,
-            "backed": history_service.facts_backed_by(db_session, source),
+            "backed": backed,
+            "countries": editions_service.countries_by_id(db_session, editions),
         },
     )
 

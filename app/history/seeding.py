@@ -116,6 +116,7 @@ def seed_entities(db_session: Session, seed_dir: Path, sources: dict[str, Source
                 "name_en": row["name_en"],
                 "name_fr": row["name_fr"],
                 "name_ar": row["name_ar"],
+                "name_fr_of": row.get("name_fr_of") or None,
                 "region": row["region"] or None,
                 "african_union_member": row["african_union_member"] == "yes",
                 "source_id": source.id if source else None,

@@ -61,6 +61,7 @@ def render_message(kind: str, language: str, context: dict[str, Any]) -> tuple[s
             ),
             lang=language,
             format_day=lambda value: i18n.format_day(value, language),
+            format_date_range=lambda start, end: i18n.format_date_range(start, end, language),
             format_moment=lambda value, zone=None: i18n.format_moment(
                 value, language, "long", time_zone=zone
             ),

@@ -190,3 +190,23 @@ statistics_value = {
     "interpretation_language": interpretation_language,
     "gender": {**gender, "": N_("Not given")},
 }
+# Titles a participant is addressed by (app.delegations.models.HONORIFICS), as each language
+# abbreviates them: "S.E." and "M." in French, "سعادة" and "السيد" in Arabic.
+honorific = {
+    "H.E.": N_("H.E."),
+    "Mr.": N_("Mr."),
+    "Ms.": N_("Ms."),
+    "Mrs.": N_("Mrs."),
+    "Dr.": N_("Dr."),
+    "Prof.": N_("Prof."),
+    "Gen.": N_("Gen."),
+    "Col.": N_("Col."),
+    "Amb.": N_("Amb."),
+}
+# The kind of a source document (seed/sources.toml), stored in English.
+source_kind = {
+    "Encyclopedia-style article": N_("Encyclopedia-style article"),
+    "Joint press release": N_("Joint press release"),
+    "News article": N_("News article"),
+    "Press release": N_("Press release"),
+}

@@ -12,6 +12,7 @@ from starlette.routing import Match
 from app import i18n
 from app.config import ROOT_DIR, get_settings
 from app.errors import DomainError
+from app.i18n import N_
 from app.web import labels
 from app.web.csrf import csrf_form_token
 
@@ -116,6 +117,21 @@ def page_context(request: Request) -> dict[str, Any]:
         # Every time a person reads: in the venue's zone when given (zone=edition.time_zone).
         "format_moment": lambda value, fmt="medium", zone=None: i18n.format_moment(
             value, language, fmt, time_zone=zone
+        ),
+        "format_date_range": lambda start, end: i18n.format_date_range(start, end, language),
+        "edition_kind": lambda edition: (
+            translate(N_("{ordinal} session"), ordinal=i18n.ordinal(edition.number, language))
+            if edition.kind == "session" and edition.number
+            else " ".join(
+                part
+                for part in (translate(labels.kind[edition.kind]), str(edition.number or ""))
+                if part
+            )
+        ),
+        "of_entity": lambda entity: i18n.of_entity(entity, language),
+        "zone_name": lambda time_zone: i18n.zone_name(time_zone, language),
+        "honorific": lambda value: (
+            translate(labels.honorific[value]) if value in labels.honorific else value or ""
         ),
         "format_number": lambda value: i18n.format_number(value, language),
         "localized": lambda obj, field: i18n.localized(obj, field, language),

@@ -303,7 +303,7 @@ def test_lists_and_names_read_right_in_each_language(client, db_session) -> None
     assert ": <bdi>First issue, English only.</bdi>" in arabic  # the list of revisions
     calendar = Calendar.from_ical(client.get(f"/editions/{edition.slug}/agenda.ics?lang=fr").text)
     [event] = calendar.walk("VEVENT")
-    assert "Interprétation : Arabe, Anglais et Français" in str(event["DESCRIPTION"])
+    assert "Interprétation\u00a0: Arabe, Anglais et Français" in str(event["DESCRIPTION"])
 
 
 def test_a_viewer_is_shown_no_control_that_would_be_refused(client, db_session) -> None:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from openpyxl import load_workbook
 from sqlmodel import select
@@ -43,7 +44,7 @@ def test_settings_form_saves_local_times_and_shows_errors_next_to_fields(
     sign_in(client, db_session)
     edition = make_edition(db_session)
     page = client.get(f"/admin/editions/{edition.slug}/registration")
-    assert "Africa/Casablanca" in page.text
+    assert "Casablanca" in page.text
     token = extract_csrf(page.text)
     url = f"/admin/editions/{edition.slug}/registration"
     bad = client.post(
@@ -375,7 +376,8 @@ def test_the_delegation_filters_as_the_form_sends_them(client, db_session) -> No
     empty = client.get(url)
     assert "No delegation yet." not in empty.text
     found = client.get(f"{url}?status=&entity_type=&q=mal")
-    assert found.status_code == 200 and "Mali" in found.text and "Kenya" not in found.text
+    rows = re.sub(r"<datalist.*?</datalist>", "", found.text, flags=re.S)  # the invite picker
+    assert found.status_code == 200 and "Mali" in rows and "Kenya" not in rows
     none = client.get(f"{url}?status=confirmed&entity_type=&q=")
     assert none.status_code == 200 and "No delegation matches these filters." in none.text
     assert "No delegation yet." not in none.text

@@ -419,4 +419,4 @@ def test_times_read_in_the_venues_zone_labelled_without_seconds(client, db_sessi
     assert "1 June 2030, 17:00 GMT+1" in english.text
     assert "17:00:00" not in english.text and "Africa/Casablanca" not in english.text
     french = client.get(f"/register/{token}?lang=fr")
-    assert "1 juin 2030, 17:00 UTC+1" in french.text
+    assert "1er juin 2030, 17:00 UTC+1" in french.text

@@ -79,7 +79,7 @@ def test_invitation_and_receipt_go_out_over_smtp_in_the_recipient_language(
     assert any(s.startswith("Invitation to register your delegation") for s in subjects)
     receipt = smtp_server.messages[-1]
     assert receipt["To"] == "fp@kenya.example" and receipt["Content-Language"] == "fr"
-    assert receipt["Subject"].startswith("Inscription reçue : Kenya")
+    assert " ".join(receipt["Subject"].split()).startswith("Inscription reçue : Kenya")
     body = receipt.get_content()
     assert "Amina" in body and "Nous avons reçu l'inscription de votre délégation" in body
     assert "Les organisateurs de la Plateforme de Marrakech" in body
@@ -207,6 +207,7 @@ def test_every_message_reads_in_arabic_for_an_arabic_recipient() -> None:
     context = {
         "edition_title": "الدورة الرابعة",
         "entity_name": "المغرب",
+        "of_entity": "المغرب",
         "name": "أمينة",
         "city": "الرباط",
         "start_date": date(2027, 6, 2),
