@@ -322,3 +322,36 @@ def test_the_outbox_previews_a_message_explains_a_failure_and_resends_it(
     db_session.refresh(message)
     assert message.status in ("queued", "written") and message.attempts <= 1
     assert db_session.exec(select(AuditEntry).where(AuditEntry.action == "outbox.resend")).one()
+
+
+def test_a_viewer_is_shown_no_control_on_any_admin_page(client, db_session) -> None:
+    from tests.factories import make_agenda_item, make_statement
+
+    edition = make_edition(db_session)
+    open_registration(db_session, edition)
+    delegation, _token = make_delegation(db_session, edition, email="focal@gov.example")
+    make_participant(db_session, edition, delegation, status="pending")
+    make_agenda_item(db_session, edition, title_en="Opening")
+    statement = make_statement(db_session, edition)
+    message = db_session.exec(
+        select(OutboxMessage).where(OutboxMessage.edition_id == edition.id)
+    ).first()
+    sign_in(client, db_session, role=Role.viewer)
+    base = f"/admin/editions/{edition.slug}"
+    for path in (
+        "/admin",
+        base,
+        f"{base}/agenda",
+        f"{base}/registration",
+        f"{base}/delegations",
+        f"{base}/delegations/{delegation.id}",
+        f"{base}/requests",
+        f"{base}/outbox",
+        f"{base}/outbox/{message.id}",
+        f"{base}/participants/print",
+        f"{base}/outcomes/{statement.id}",
+    ):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        forms = page.text.count('method="post"')
+        assert forms == 1, f"{path} shows {forms - 1} write form(s) to a viewer"  # sign-out
