@@ -355,3 +355,20 @@ def test_a_viewer_is_shown_no_control_on_any_admin_page(client, db_session) -> N
         assert page.status_code == 200, path
         forms = page.text.count('method="post"')
         assert forms == 1, f"{path} shows {forms - 1} write form(s) to a viewer"  # sign-out
+
+
+def test_saved_settings_are_confirmed_once_in_arabic(client, db_session) -> None:
+    sign_in(client, db_session)
+    edition = make_edition(db_session)
+    url = f"/admin/editions/{edition.slug}/registration"
+    page = client.get(url + "?lang=ar")
+    saved = client.post(
+        url,
+        data={"csrf_token": extract_csrf(page.text), "default_quota": "6"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303 and "?" not in saved.headers["location"]
+    assert "HttpOnly" in saved.headers["set-cookie"]
+    shown = client.get(saved.headers["location"])
+    assert "حُفظت إعدادات التسجيل." in shown.text
+    assert "حُفظت إعدادات التسجيل." not in client.get(saved.headers["location"]).text
