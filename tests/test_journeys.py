@@ -230,7 +230,12 @@ def test_the_organisers_year_from_cloning_to_the_purge(
         client, statement_admin, f"{statement_admin}/adopt", {"adopted_date": END.isoformat()}
     )
     assert adopted.status_code == 303, adopted.text
-    assert _submit(client, statement_admin, f"{statement_admin}/publish", {}).status_code == 303
+    assert (
+        _submit(
+            client, statement_admin, f"{statement_admin}/publish", {"confirm": "yes"}
+        ).status_code
+        == 303
+    )
     public = client.get(f"/editions/{slug}?lang=fr").text
     assert "Déclaration de Dakhla" in public
 

@@ -22,6 +22,8 @@ from app.editions.models import Edition
 from app.errors import DomainError
 from app.i18n import N_, gettext
 from app.web.conditional import row_etag
+from app.web.confirm import confirmation_page, is_confirmed
+from app.web.flash import set_flash
 from app.web.templating import error_message, render
 
 router = APIRouter(prefix="/admin/editions/{slug}/agenda", include_in_schema=False)
@@ -38,6 +40,11 @@ CHANGED_MEANWHILE_BY = N_(
 
 def _editor_url(request: Request, edition: Edition) -> str:
     return str(request.app.url_path_for("agenda_editor", slug=edition.slug))
+
+
+def _back(request: Request, edition: Edition, message: str) -> Response:
+    """Back to the editor, saying what was done."""
+    return set_flash(RedirectResponse(_editor_url(request, edition), status_code=303), message)
 
 
 def _form_page(
@@ -127,7 +134,7 @@ def create_item(
     except (FormInvalid, DomainError) as error:
         errors = _form_errors(request, error)
         return _form_page(request, edition, form, errors=errors, status_code=422)
-    return RedirectResponse(_editor_url(request, edition), status_code=303)
+    return _back(request, edition, N_("Item added to the working agenda."))
 
 
 @router.get("/items/{item_id}", name="agenda_item_edit", dependencies=[allow(Access.organiser)])
@@ -164,7 +171,7 @@ def update_item(
     except (FormInvalid, DomainError) as error:
         errors = _form_errors(request, error)
         return _form_page(request, edition, form, entry=entry, errors=errors, status_code=422)
-    return RedirectResponse(_editor_url(request, edition), status_code=303)
+    return _back(request, edition, N_("Item saved."))
 
 
 @router.post(
@@ -176,12 +183,26 @@ def delete_item(
     entry: CurrentAgendaItem,
     db_session: DbSessionDep,
     account: CurrentAccount,
+    confirm: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
-    """Remove the item from the working agenda."""
+    """Remove the item from the working agenda, once the organiser has confirmed."""
+    if not is_confirmed(confirm):
+        language = request.state.language
+        return confirmation_page(
+            request,
+            title=gettext(language, N_("Delete this item?")),
+            message=gettext(
+                language,
+                N_("“{title}” will be removed from the working agenda."),
+                title=entry.item.title_en,
+            ),
+            button=gettext(language, N_("Delete the item")),
+            cancel_url=_editor_url(request, edition),
+        )
     agenda_service.delete_item(
         db_session, edition=edition, item=entry.item, actor=actor_for(account)
     )
-    return RedirectResponse(_editor_url(request, edition), status_code=303)
+    return _back(request, edition, N_("Item deleted."))
 
 
 @router.post(
@@ -199,7 +220,7 @@ def move_item(
     agenda_service.move_item(
         db_session, edition=edition, item=entry.item, direction=direction, actor=actor_for(account)
     )
-    return RedirectResponse(_editor_url(request, edition), status_code=303)
+    return _back(request, edition, N_("Item moved."))
 
 
 @router.post("/publish", name="agenda_publish", dependencies=[allow(Access.organiser)])
@@ -219,4 +240,4 @@ def publish(
         errors = {"note": error_message(request, error)}
         context = _editor_context(edition, state, pending, errors)
         return render(request, "agenda/editor.html", context, status_code=422)
-    return RedirectResponse(_editor_url(request, edition), status_code=303)
+    return _back(request, edition, N_("Agenda published: the public page shows the new revision."))

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from app.timestamps import UTCDateTime, utcnow
+from app.translation_status import outdated_flag
 
 
 class AgendaItemKind(StrEnum):
@@ -68,6 +69,9 @@ class AgendaItem(SQLModel, table=True):
     description_en: str | None = Field(default=None, sa_type=Text)
     description_fr: str | None = Field(default=None, sa_type=Text)
     description_ar: str | None = Field(default=None, sa_type=Text)
+    # The English changed since the French / Arabic was last saved (see translation_status).
+    fr_outdated: bool = outdated_flag()
+    ar_outdated: bool = outdated_flag()
     room: str | None = Field(default=None, max_length=120)
     chair: str | None = Field(default=None, max_length=200)
     interpretation_languages: list[str] = Field(default_factory=list, sa_type=JSON)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
+from app import translation_status
 from app.agenda.models import AgendaItem, AgendaSpeaker
 from app.agenda.schemas import AgendaItemCreate, AgendaItemUpdate, SpeakerIn
 from app.audit import service as audit
@@ -258,8 +259,10 @@ def update_item(
         changes["interpretation_languages"] = list(
             dict.fromkeys(changes["interpretation_languages"] or [])
         )
+    texts_before = translation_status.values_of(item, TRANSLATED_FIELDS)
     for name, value in _blank_to_none(changes).items():
         setattr(item, name, value)
+    translation_status.flag_outdated(item, before=texts_before, parts=TRANSLATED_FIELDS)
     item.starts_at, item.ends_at = starts_at, ends_at
     item.updated_at = utcnow()
     db_session.add(item)

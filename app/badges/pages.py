@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth.access import Access, CurrentAccount, allow
@@ -12,6 +12,9 @@ from app.badges import service as badges_service
 from app.db import DbSessionDep
 from app.delegations.dependencies import OrganiserEdition, ParticipantId
 from app.errors import DomainError
+from app.i18n import N_, gettext
+from app.web.confirm import confirmation_page, is_confirmed
+from app.web.flash import set_flash
 from app.web.pdf import render_pdf
 from app.web.templating import error_message, render
 
@@ -94,8 +97,28 @@ def reissue_badge(
     participant_id: ParticipantId,
     db_session: DbSessionDep,
     account: CurrentAccount,
+    confirm: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
-    """Revoke a participant's badge and issue a new one; its old code no longer works."""
+    """Revoke a participant's badge and issue a new one, once confirmed; its old code no
+    longer works."""
+    if not is_confirmed(confirm):
+        participant = badges_service.get_badge_participant(
+            db_session, edition=edition, participant_id=participant_id
+        )
+        language = request.state.language
+        return confirmation_page(
+            request,
+            title=gettext(language, N_("Revoke this badge?")),
+            message=gettext(
+                language,
+                N_(
+                    "The badge of {name} will no longer open the door; a new badge must be printed."
+                ),
+                name=f"{participant.given_name} {participant.family_name}",
+            ),
+            button=gettext(language, N_("Revoke and issue a new badge")),
+            cancel_url=str(request.app.url_path_for("badges_admin", slug=edition.slug)),
+        )
     badges_service.reissue_badge(
         db_session, edition=edition, participant_id=participant_id, actor=actor_for(account)
     )
@@ -111,6 +134,8 @@ def _check_in_page(
     arrived: object = None,
     refusal: str | None = None,
     code: str = "",
+    search: str = "",
+    errors: dict | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     return render(
@@ -121,6 +146,10 @@ def _check_in_page(
             "arrived": arrived,
             "refusal": refusal,
             "code": code,
+            "search": search,
+            "found": badges_service.search_accredited(db_session, edition=edition, text=search),
+            "latest": badges_service.latest_arrivals(db_session, edition=edition),
+            "errors": errors or {},
             "counts": badges_service.arrival_counts(db_session, edition=edition),
         },
         status_code=status_code,
@@ -133,14 +162,16 @@ def check_in_desk(
     edition: OrganiserEdition,
     db_session: DbSessionDep,
     arrived: RowFilter = None,
+    q: Annotated[str, Query(max_length=100)] = "",
 ) -> HTMLResponse:
-    """The check-in desk: one field for the scanned code, and the arrivals per delegation."""
+    """The check-in desk: one field for the scanned code, a search by name for a lost
+    badge, the latest arrivals (to undo a wrong scan) and the arrivals per delegation."""
     shown = (
         badges_service.arrival(db_session, edition=edition, participant_id=arrived)
         if arrived
         else None
     )
-    return _check_in_page(request, edition, db_session, arrived=shown)
+    return _check_in_page(request, edition, db_session, arrived=shown, search=q)
 
 
 @router.post("/check-in", name="check_in", dependencies=[allow(Access.organiser)])
@@ -163,3 +194,67 @@ async def check_in(
         )
     url = request.app.url_path_for("check_in_desk", slug=edition.slug)
     return RedirectResponse(f"{url}?arrived={result.participant.id}", status_code=303)
+
+
+@router.post(
+    "/check-in/{participant_id}",
+    name="check_in_by_name",
+    dependencies=[allow(Access.organiser)],
+)
+def check_in_by_name(
+    request: Request,
+    edition: OrganiserEdition,
+    participant_id: ParticipantId,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+) -> Response:
+    """Check in a participant found by name (a lost or forgotten badge)."""
+    try:
+        result = badges_service.check_in_by_name(
+            db_session, edition=edition, participant_id=participant_id, actor=actor_for(account)
+        )
+    except DomainError as error:
+        return _check_in_page(
+            request,
+            edition,
+            db_session,
+            refusal=error_message(request, error),
+            status_code=error.status_code,
+        )
+    url = request.app.url_path_for("check_in_desk", slug=edition.slug)
+    return RedirectResponse(f"{url}?arrived={result.participant.id}", status_code=303)
+
+
+@router.post(
+    "/check-in/{participant_id}/undo",
+    name="check_in_undo",
+    dependencies=[allow(Access.organiser)],
+)
+def check_in_undo(
+    request: Request,
+    edition: OrganiserEdition,
+    participant_id: ParticipantId,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+    reason: Annotated[str, Form(max_length=600)] = "",
+) -> Response:
+    """Undo a wrong check-in, with its reason (audited)."""
+    try:
+        badges_service.undo_check_in(
+            db_session,
+            edition=edition,
+            participant_id=participant_id,
+            reason=reason,
+            actor=actor_for(account),
+        )
+    except DomainError as error:
+        return _check_in_page(
+            request,
+            edition,
+            db_session,
+            errors={f"reason-{participant_id}": error_message(request, error)},
+            status_code=error.status_code,
+        )
+    url = request.app.url_path_for("check_in_desk", slug=edition.slug)
+    response = RedirectResponse(url, status_code=303)
+    return set_flash(response, N_("Check-in undone: the badge can be scanned again."))

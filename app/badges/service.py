@@ -29,7 +29,7 @@ from app.delegations.models import (
 from app.delegations.service import entity_group, participant_order
 from app.editions.models import Edition
 from app.entities.models import Entity
-from app.errors import Conflict, DomainError, NotFound
+from app.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.i18n import N_
 from app.timestamps import utcnow
 
@@ -351,3 +351,130 @@ def arrival_counts(db_session: Session, *, edition: Edition) -> list[ArrivalCoun
     counts = [ArrivalCount(entity, arrived, total) for entity, arrived, total in rows]
     counts.sort(key=lambda c: (entity_group(c.entity), c.entity.name_en.casefold()))
     return counts
+
+
+# ---- The desk without a badge: search by name, check in, undo a wrong scan --------------
+
+MAX_SEARCH_RESULTS = 30
+
+
+@dataclass
+class DeskRow:
+    participant: Participant
+    entity: Entity
+
+
+def _desk_query(edition: Edition):  # noqa: ANN202
+    return (
+        select(Participant, Entity)
+        .join(Delegation, col(Delegation.id) == Participant.delegation_id)
+        .join(Entity, col(Entity.id) == Delegation.entity_id)
+        .where(
+            Participant.edition_id == edition.id,
+            Participant.status == ParticipantStatus.accredited,
+            col(Delegation.status).not_in(INACTIVE_DELEGATION_STATUSES),
+        )
+    )
+
+
+def search_accredited(db_session: Session, *, edition: Edition, text: str) -> list[DeskRow]:
+    """Accredited participants whose name holds every typed word (a lost badge)."""
+    from sqlalchemy import func
+
+    words = [word for word in text.casefold().split() if word][:4]
+    if not words:
+        return []
+    query = _desk_query(edition)
+    full_name = func.lower(Participant.given_name + " " + Participant.family_name)
+    for word in words:
+        query = query.where(full_name.contains(word, autoescape=True))
+    rows = db_session.exec(query.limit(MAX_SEARCH_RESULTS)).all()
+    return sorted(
+        (DeskRow(p, e) for p, e in rows),
+        key=lambda row: (row.participant.family_name.casefold(), row.participant.given_name),
+    )
+
+
+def latest_arrivals(db_session: Session, *, edition: Edition, limit: int = 10) -> list[DeskRow]:
+    """The last people checked in, newest first, to undo a wrong scan."""
+    rows = db_session.exec(
+        _desk_query(edition)
+        .where(col(Participant.checked_in_at).is_not(None))
+        .order_by(col(Participant.checked_in_at).desc())
+        .limit(limit)
+    ).all()
+    return [DeskRow(p, e) for p, e in rows]
+
+
+def check_in_by_name(
+    db_session: Session, *, edition: Edition, participant_id: int, actor: Actor
+) -> CheckIn:
+    """Check in an accredited participant found by name (no badge to scan), once."""
+    begin_immediate(db_session)
+    try:
+        row = db_session.exec(
+            _desk_query(edition)
+            .where(Participant.id == participant_id)
+            .execution_options(populate_existing=True)
+        ).first()
+        if row is None:
+            raise NotFound(N_("There is no such participant."))
+        participant, entity = row
+        if participant.checked_in_at is not None:
+            raise AlreadyCheckedIn(
+                N_("Already checked in at {time}: this badge has been used."),
+                field="code",
+                time=local_time(participant.checked_in_at, edition),
+            )
+        now = utcnow()
+        result = db_session.exec(  # type: ignore[call-overload]
+            update(Participant)
+            .where(col(Participant.id) == participant_id, col(Participant.checked_in_at).is_(None))
+            .values(checked_in_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise AlreadyCheckedIn(N_("This badge has just been used."), field="code")
+        db_session.refresh(participant)
+        audit.record(
+            db_session,
+            actor=actor,
+            action="participant.check_in",
+            subject=participant,
+            edition_id=edition.id,
+            after={"checked_in_at": now.isoformat(), "by": "name"},
+        )
+        db_session.commit()
+    except DomainError:
+        db_session.rollback()
+        raise
+    return CheckIn(participant, entity, now)
+
+
+def undo_check_in(
+    db_session: Session, *, edition: Edition, participant_id: int, reason: str, actor: Actor
+) -> Participant:
+    """Cancel a wrong check-in, with the reason (audited); the badge can be scanned again."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput(N_("Give the reason for the undo."), field="reason")
+    if len(reason) > 300:
+        raise InvalidInput(N_("Enter at most {count} characters."), field="reason", count=300)
+    participant = get_badge_participant(db_session, edition=edition, participant_id=participant_id)
+    if participant.checked_in_at is None:
+        raise Conflict(N_("This person is not checked in."), field="reason")
+    before = {"checked_in_at": participant.checked_in_at.isoformat()}
+    participant.checked_in_at = None
+    participant.updated_at = utcnow()
+    db_session.add(participant)
+    audit.record(
+        db_session,
+        actor=actor,
+        action="participant.check_in_undo",
+        subject=participant,
+        edition_id=edition.id,
+        before=before,
+        after={"checked_in_at": None, "reason": reason},
+    )
+    db_session.commit()
+    return participant

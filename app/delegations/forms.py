@@ -234,8 +234,12 @@ def table_context(
     status: Any = None,
     entity_type: Any = None,
     search: str | None = None,
+    sort: str = "",
+    order: str = "asc",
+    page: int = 1,
 ) -> dict[str, Any]:
-    """What the delegations table shows: rows with counts, totals, filters, the invite form."""
+    """What the delegations table shows: rows with counts, totals, filters, the invite form,
+    sorted by a column and cut into pages of PAGE_SIZE rows."""
     from app.delegations import windows
     from app.delegations.service import list_delegations
     from app.editions import service as editions_service
@@ -246,13 +250,23 @@ def table_context(
         db_session, edition=edition, status=status, entity_type=entity_type, search=search
     )
     settings = windows.settings_of(db_session, edition)
+    rows = sort_rows(rows, sort, order)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    filters = {"status": status or "", "entity_type": entity_type or "", "q": search or ""}
     return {
         "edition": edition,
-        "rows": rows,
+        "all_rows": rows,
+        "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "delegation_entities": {row.delegation.id: row.entity for row in rows},
+        "sort": {"by": sort, "order": order},
+        "page": page,
+        "pages": pages,
+        "query": lambda **changes: _query({**filters, "sort": sort, "order": order}, changes),
         "quotas": {row.delegation.id: windows.quota_of(settings, row.delegation) for row in rows},
         "total_participants": sum(row.participants for row in rows),
         "total_accredited": sum(row.accredited for row in rows),
-        "filters": {"status": status or "", "entity_type": entity_type or "", "q": search or ""},
+        "filters": filters,
         "entity_types": list(EntityType),
         "entities": entities_service.list_entities(db_session),
         "other_editions": [
@@ -266,6 +280,37 @@ def table_context(
         "errors": {},
         "values": {},
     }
+
+
+PAGE_SIZE = 50
+SORT_COLUMNS = ("name", "status", "submitted", "participants")
+
+
+def sort_rows(rows: list[Any], sort: str, order: str) -> list[Any]:
+    """The rows sorted by a column (the List of Participants order otherwise)."""
+    from datetime import UTC, datetime
+
+    from app.delegations.models import DelegationStatus
+
+    status_rank = {status.value: rank for rank, status in enumerate(DelegationStatus)}
+    never = datetime.max.replace(tzinfo=UTC)
+    keys = {
+        "name": lambda row: row.entity.name_en.casefold(),
+        "status": lambda row: (status_rank.get(row.delegation.status, 9), row.entity.name_en),
+        "submitted": lambda row: (row.delegation.submitted_at or never, row.entity.name_en),
+        "participants": lambda row: (row.participants, row.entity.name_en),
+    }
+    if sort not in keys:
+        return rows
+    return sorted(rows, key=keys[sort], reverse=order == "desc")
+
+
+def _query(current: dict[str, Any], changes: dict[str, Any]) -> str:
+    """The table's address keeping the filters and sort, with some changed (for links)."""
+    from urllib.parse import urlencode
+
+    values = {**current, **changes}
+    return urlencode({k: v for k, v in values.items() if v not in ("", None, 1, "asc")})
 
 
 def detail_context(request: Any, view: Any, errors: dict[str, str]) -> dict[str, Any]:
@@ -287,3 +332,37 @@ def quota_from_form(raw: str) -> int | None:
     if not raw.isdigit() or not 1 <= int(raw) <= 500:
         raise InvalidInput(N_("Enter a whole number between 1 and 500."), field="quota_override")
     return int(raw)
+
+
+def bulk_filters(form: FormData) -> dict[str, Any]:
+    """The table's filters and sort as the bulk form carried them (unknown values: none)."""
+    from app.delegations.models import DelegationStatus
+    from app.entities.models import EntityType
+
+    def choice(name: str, kind: Any) -> Any:
+        try:
+            return kind(str(form.get(name) or ""))
+        except ValueError:
+            return None
+
+    sort = str(form.get("sort") or "")
+    return {
+        "status": choice("status", DelegationStatus),
+        "entity_type": choice("entity_type", EntityType),
+        "search": str(form.get("q") or "")[:100] or None,
+        "sort": sort if sort in SORT_COLUMNS else "",
+        "order": "desc" if form.get("order") == "desc" else "asc",
+    }
+
+
+def bulk_selection(form: FormData, rows: list[Any]) -> list[Any]:
+    """The delegations a bulk action applies to: every row the filters match ("all"), or
+    the ticked ones among them."""
+    if form.get("scope") == "all":
+        return [row.delegation for row in rows]
+    ticked = {
+        int(v)
+        for v in form.getlist("delegation_ids")
+        if isinstance(v, str) and v.isdigit() and len(v) < 10
+    }
+    return [row.delegation for row in rows if row.delegation.id in ticked]

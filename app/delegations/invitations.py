@@ -1,5 +1,7 @@
 """Inviting entities, private registration links, and requests to take part."""
 
+import csv
+import io
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,7 +29,7 @@ from app.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from app.i18n import LANGUAGES, N_
 from app.mail import service as mail_service
 from app.timestamps import utcnow
-from app.web.text_input import require_single_line
+from app.web.text_input import is_single_line, require_single_line
 
 REQUESTS_PER_HOUR = 5
 
@@ -378,3 +380,223 @@ def decide_join_request(
     )
     db_session.commit()
     return request, entity, IssuedLink(delegation, entity, registration_url(token))
+
+
+# ---- Invitations at scale: a CSV of focal points, contacts, the links as CSV ----------
+
+CSV_COLUMNS = ("entity", "name", "email", "language")
+MAX_CSV_ROWS = 400
+MAX_CSV_BYTES = 200_000
+
+
+@dataclass
+class FocalPointRow:
+    line: int
+    entity: Entity
+    name: str
+    email: str
+    language: str
+
+
+@dataclass
+class RowError:
+    line: int
+    text: str  # what the row said (its first cell), to find it in the file
+    message: str  # an N_ msgid
+    params: dict
+
+
+def _find_entity(by_key: dict[str, Entity], value: str) -> Entity | None:
+    return by_key.get(value.strip().casefold())
+
+
+def read_focal_points_csv(
+    db_session: Session, *, edition: Edition, content: bytes
+) -> tuple[list[FocalPointRow], list[RowError]]:
+    """Check every row of an uploaded list of focal points (entity by code or by its name in
+    any language, name, email, language en/fr/ar); a header row is optional, a comma or a
+    semicolon separates the columns (spreadsheets save either)."""
+    if len(content) > MAX_CSV_BYTES:
+        raise InvalidInput(
+            N_("The file is too large: at most {count} rows."), field="file", count=MAX_CSV_ROWS
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(N_("Save the file as CSV in UTF-8."), field="file") from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    records = [
+        r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)
+    ]
+    if records and records[0] and records[0][0].strip().casefold() == "entity":
+        records = records[1:]
+        start = 2
+    else:
+        start = 1
+    if not records:
+        raise InvalidInput(N_("The file holds no focal point."), field="file")
+    if len(records) > MAX_CSV_ROWS:
+        raise InvalidInput(
+            N_("The file is too large: at most {count} rows."), field="file", count=MAX_CSV_ROWS
+        )
+    by_key: dict[str, Entity] = {}
+    for entity in db_session.exec(select(Entity)):
+        for key in (entity.name_en, entity.name_fr, entity.name_ar, entity.code):
+            by_key.setdefault(key.casefold(), entity)
+    settings = windows.settings_of(db_session, edition)
+    allowed = set(settings.allowed_entity_types)
+    invited = set(
+        db_session.exec(select(Delegation.entity_id).where(Delegation.edition_id == edition.id))
+    )
+    rows: list[FocalPointRow] = []
+    errors: list[RowError] = []
+    seen: set[int] = set()
+    for line, record in enumerate(records, start=start):
+        cells = [cell.strip() for cell in record] + [""] * 4
+        entity_text, name, email, language = cells[:4]
+
+        def refuse(
+            message: str, line: int = line, text: str = entity_text, **params: object
+        ) -> None:
+            errors.append(RowError(line, text[:80], message, params))
+
+        if any(cell.strip() for cell in record[4:]):
+            refuse(N_("Give four columns: entity, name, email, language."))
+            continue
+        entity = _find_entity(by_key, entity_text) if entity_text else None
+        if entity is None:
+            refuse(N_("No entity has this code or name."))
+            continue
+        if entity.id in invited:
+            refuse(N_("This entity is already invited: edit its focal point on its page."))
+            continue
+        if entity.id in seen:
+            refuse(N_("This entity is listed twice."))
+            continue
+        if allowed and entity.entity_type not in allowed:
+            refuse(N_("Entities of this type may not take part in this edition."))
+            continue
+        if not name or len(name) > 200 or not is_single_line(name):
+            refuse(N_("Enter a name of at most {count} characters."), count=200)
+            continue
+        if not email or len(email) > 254 or not EMAIL_PATTERN.match(email):
+            refuse(N_("Enter a valid email address."))
+            continue
+        language = (language or "en").lower()
+        if language not in LANGUAGES:
+            refuse(N_("Choose English, French or Arabic."))
+            continue
+        seen.add(entity.id or 0)
+        rows.append(FocalPointRow(line, entity, name, email, language))
+    return rows, errors
+
+
+def invite_focal_points(
+    db_session: Session, *, edition: Edition, rows: list[FocalPointRow], actor: Actor
+) -> list[IssuedLink]:
+    """Invite each listed entity with its focal point, who gets the private link by email
+    in their language (through the outbox)."""
+    settings = windows.settings_of(db_session, edition)
+    issued = []
+    for row in rows:
+        delegation = Delegation(
+            edition_id=edition.id or 0,
+            entity_id=row.entity.id or 0,
+            focal_point_name=row.name,
+            focal_point_email=row.email,
+            focal_point_language=row.language,
+        )
+        token = _new_token(delegation)
+        db_session.add(delegation)
+        db_session.flush()
+        audit.record(
+            db_session,
+            actor=actor,
+            action="delegation.invite",
+            subject=delegation,
+            edition_id=edition.id,
+            after=snapshot(delegation, ["entity_id", "status", "focal_point_language"]),
+        )
+        _queue_invitation(db_session, edition, settings, delegation, row.entity, token)
+        issued.append(IssuedLink(delegation, row.entity, registration_url(token)))
+    db_session.commit()
+    return issued
+
+
+def update_focal_point(
+    db_session: Session,
+    *,
+    edition: Edition,
+    delegation: Delegation,
+    name: str,
+    email: str,
+    language: str,
+    actor: Actor,
+) -> Delegation:
+    """Correct the focal point's contact: name, email and the language they are written in."""
+    name = name.strip()
+    if len(name) > 200:
+        raise InvalidInput(
+            N_("Enter a name of at most {count} characters."), field="focal_point_name", count=200
+        )
+    require_single_line(name, field="focal_point_name")
+    checked = _check_email(email, "focal_point_email")
+    if language not in LANGUAGES:
+        raise InvalidInput(N_("Choose English, French or Arabic."), field="focal_point_language")
+    fields = ["focal_point_name", "focal_point_email", "focal_point_language"]
+    before = snapshot(delegation, fields)
+    delegation.focal_point_name = name or None
+    delegation.focal_point_email = checked
+    delegation.focal_point_language = language
+    delegation.updated_at = utcnow()
+    db_session.add(delegation)
+    audit.record(
+        db_session,
+        actor=actor,
+        action="delegation.focal_point",
+        subject=delegation,
+        edition_id=edition.id,
+        before=before,
+        after=snapshot(delegation, fields),
+    )
+    db_session.commit()
+    return delegation
+
+
+def links_csv(db_session: Session, *, edition: Edition, pairs: list[str]) -> bytes:
+    """The private links just issued, as CSV: each ``delegation_id:token`` pair the links
+    page posts back is checked against the stored digest, so only a current link of this
+    edition comes out, and no link is ever kept on the server."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["entity_code", "entity", "focal_point", "email", "language", "link"])
+    for pair in pairs[:MAX_CSV_ROWS]:
+        raw_id, _, token = pair.partition(":")
+        if not raw_id.isdigit() or len(raw_id) > 10 or not token or len(token) > 100:
+            continue
+        delegation = db_session.get(Delegation, int(raw_id))
+        if (
+            delegation is None
+            or delegation.edition_id != edition.id
+            or delegation.token_hash != digest(token)
+        ):
+            continue
+        entity = db_session.get(Entity, delegation.entity_id)
+        assert entity is not None
+        writer.writerow(
+            [
+                _cell(entity.code),
+                _cell(entity.name_en),
+                _cell(delegation.focal_point_name or ""),
+                _cell(delegation.focal_point_email or ""),
+                delegation.focal_point_language,
+                registration_url(token),
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def _cell(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

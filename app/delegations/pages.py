@@ -3,7 +3,7 @@ delegation's detail with bulk accreditation, requests to take part, and the outb
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from app import i18n
@@ -13,11 +13,14 @@ from app.db import DbSessionDep
 from app.delegations import forms, invitations, review, uploads, windows
 from app.delegations import service as delegations_service
 from app.delegations.dependencies import EditionDelegation, OrganiserEdition
-from app.delegations.models import DelegationStatus, ParticipantStatus
+from app.delegations.models import Delegation, DelegationStatus, ParticipantStatus
 from app.editions.models import Edition
 from app.entities.models import EntityType
-from app.errors import DomainError
+from app.errors import DomainError, InvalidInput
+from app.i18n import N_, gettext
 from app.mail import service as mail_service
+from app.web.confirm import confirmation_page, is_confirmed
+from app.web.flash import set_flash
 from app.web.params import EmptyAsNone, RowId
 from app.web.templating import render
 
@@ -28,9 +31,27 @@ def _errors(request: Request, error: DomainError) -> dict[str, str]:
     return forms.field_errors(i18n.get_translations(request.state.language).gettext, error)
 
 
-def _to(request: Request, name: str, **params: object) -> RedirectResponse:
+def _to(
+    request: Request, name: str, message: str, flash: dict | None = None, **params: object
+) -> RedirectResponse:
+    """A 303 to the named page, which then says what was done (``message``, translated)."""
     url = request.app.url_path_for(name, **{k: str(v) for k, v in params.items()})
-    return RedirectResponse(url, status_code=303)
+    return set_flash(RedirectResponse(url, status_code=303), message, **(flash or {}))
+
+
+def _detail_error(
+    request: Request,
+    db_session: DbSessionDep,
+    edition: Edition,
+    delegation: Delegation,
+    error: DomainError,
+    **extra: object,
+) -> HTMLResponse:
+    """The delegation's page again, with the error next to its field."""
+    view = delegations_service.registration_view(db_session, edition=edition, delegation=delegation)
+    context = forms.detail_context(request, view, _errors(request, error))
+    context.update(extra)
+    return render(request, "delegations/detail.html", context, status_code=error.status_code)
 
 
 def _settings_page(
@@ -91,7 +112,7 @@ async def registration_settings_save(
         return _settings_page(
             request, db_session, edition, values, _errors(request, error), error.status_code
         )
-    return _to(request, "delegations_table", slug=edition.slug)
+    return _to(request, "delegations_table", N_("Registration settings saved."), slug=edition.slug)
 
 
 @router.get("/delegations", name="delegations_table", dependencies=[allow(Access.viewer)])
@@ -102,13 +123,107 @@ def delegations_table(
     status: Annotated[DelegationStatus | None, EmptyAsNone, Query()] = None,
     entity_type: Annotated[EntityType | None, EmptyAsNone, Query()] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
+    sort: Annotated[str, Query(pattern="^(|name|status|submitted|participants)$")] = "",
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    """Every delegation with its counts, filterable (an empty filter means all), and the
-    invitation form."""
-    return render(
-        request,
-        "delegations/table.html",
-        forms.table_context(db_session, edition, status=status, entity_type=entity_type, search=q),
+    """Every delegation with its counts, filterable (an empty filter means all), sortable by
+    column, by pages of 50, with bulk actions and the invitation forms."""
+    context = forms.table_context(
+        db_session,
+        edition,
+        status=status,
+        entity_type=entity_type,
+        search=q,
+        sort=sort,
+        order=order,
+        page=page,
+    )
+    return render(request, "delegations/table.html", context)
+
+
+@router.post("/delegations/bulk", name="delegations_bulk", dependencies=[allow(Access.organiser)])
+async def delegations_bulk(
+    request: Request,
+    edition: OrganiserEdition,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+    background: BackgroundTasks,
+) -> Response:
+    """One review action on the ticked delegations, or on every delegation the filters
+    match; the page then says what was done and what was refused, and why."""
+    form = await request.form()
+    filters = forms.bulk_filters(form)
+    context = forms.table_context(db_session, edition, **filters)
+    try:
+        delegations = forms.bulk_selection(form, context["all_rows"])
+        outcome = review.bulk_review(
+            db_session,
+            edition=edition,
+            action=str(form.get("action") or ""),
+            delegations=delegations,
+            actor=actor_for(account),
+        )
+    except DomainError as error:
+        context.update(errors=_errors(request, error))
+        return render(request, "delegations/table.html", context, status_code=error.status_code)
+    background.add_task(mail_service.deliver_after_response, db_session)
+    context = forms.table_context(db_session, edition, **filters)
+    context.update(bulk=outcome, bulk_action=form.get("action"))
+    return render(request, "delegations/table.html", context)
+
+
+@router.post(
+    "/delegations/import", name="delegations_import", dependencies=[allow(Access.organiser)]
+)
+async def delegations_import(
+    request: Request,
+    edition: OrganiserEdition,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+    background: BackgroundTasks,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Invite the focal points listed in a CSV file: every row is checked first, and if any
+    is wrong nothing is invited and each wrong row is listed, to correct the file."""
+    try:
+        content = await file.read(invitations.MAX_CSV_BYTES + 1) if file else b""
+        if not content:
+            raise InvalidInput(N_("Choose a CSV file."), field="file")
+        rows, row_errors = invitations.read_focal_points_csv(
+            db_session, edition=edition, content=content
+        )
+    except DomainError as error:
+        context = forms.table_context(db_session, edition)
+        context.update(errors=_errors(request, error))
+        return render(request, "delegations/table.html", context, status_code=error.status_code)
+    if row_errors:
+        context = forms.table_context(db_session, edition)
+        context.update(row_errors=row_errors, errors={})
+        return render(request, "delegations/table.html", context, status_code=422)
+    issued = invitations.invite_focal_points(
+        db_session, edition=edition, rows=rows, actor=actor_for(account)
+    )
+    background.add_task(mail_service.deliver_after_response, db_session)
+    return render(request, "delegations/links.html", {"edition": edition, "issued": issued})
+
+
+@router.post(
+    "/delegations/links.csv", name="delegations_links_csv", dependencies=[allow(Access.organiser)]
+)
+async def delegations_links_csv(
+    request: Request, edition: OrganiserEdition, db_session: DbSessionDep
+) -> Response:
+    """The links just shown, as CSV: the page posts them back (the server keeps none)."""
+    form = await request.form()
+    pairs = [str(value) for value in form.getlist("link")]
+    return Response(
+        invitations.links_csv(db_session, edition=edition, pairs=pairs),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{edition.slug}-private-links.csv"',
+            "Cache-Control": "no-store",
+        },
     )
 
 
@@ -176,12 +291,56 @@ def delegation_status(
             actor=actor_for(account),
         )
     except DomainError as error:
-        view = delegations_service.registration_view(
-            db_session, edition=edition, delegation=delegation
+        return _detail_error(request, db_session, edition, delegation, error)
+    return _to(
+        request,
+        "delegation_detail",
+        N_("Status changed."),
+        slug=edition.slug,
+        delegation_id=delegation.id,
+    )
+
+
+@router.post(
+    "/delegations/{delegation_id}/focal-point",
+    name="delegation_focal_point",
+    dependencies=[allow(Access.organiser)],
+)
+def delegation_focal_point(
+    request: Request,
+    edition: OrganiserEdition,
+    delegation: EditionDelegation,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+    focal_point_name: Annotated[str, Form(max_length=300)] = "",
+    focal_point_email: Annotated[str, Form(max_length=300)] = "",
+    focal_point_language: Annotated[str, Form(max_length=5)] = "en",
+) -> Response:
+    """Correct the focal point's name, email and language."""
+    try:
+        invitations.update_focal_point(
+            db_session,
+            edition=edition,
+            delegation=delegation,
+            name=focal_point_name,
+            email=focal_point_email,
+            language=focal_point_language,
+            actor=actor_for(account),
         )
-        context = forms.detail_context(request, view, _errors(request, error))
-        return render(request, "delegations/detail.html", context, status_code=error.status_code)
-    return _to(request, "delegation_detail", slug=edition.slug, delegation_id=delegation.id)
+    except DomainError as error:
+        typed = {
+            "focal_point_name": focal_point_name,
+            "focal_point_email": focal_point_email,
+            "focal_point_language": focal_point_language,
+        }
+        return _detail_error(request, db_session, edition, delegation, error, focal_values=typed)
+    return _to(
+        request,
+        "delegation_detail",
+        N_("Focal point's contact saved."),
+        slug=edition.slug,
+        delegation_id=delegation.id,
+    )
 
 
 @router.post(
@@ -207,12 +366,14 @@ def delegation_quota(
             actor=actor_for(account),
         )
     except DomainError as error:
-        view = delegations_service.registration_view(
-            db_session, edition=edition, delegation=delegation
-        )
-        context = forms.detail_context(request, view, _errors(request, error))
-        return render(request, "delegations/detail.html", context, status_code=error.status_code)
-    return _to(request, "delegation_detail", slug=edition.slug, delegation_id=delegation.id)
+        return _detail_error(request, db_session, edition, delegation, error)
+    return _to(
+        request,
+        "delegation_detail",
+        N_("Quota saved."),
+        slug=edition.slug,
+        delegation_id=delegation.id,
+    )
 
 
 @router.post(
@@ -227,9 +388,30 @@ def delegation_reissue_link(
     db_session: DbSessionDep,
     account: CurrentAccount,
     background: BackgroundTasks,
+    confirm: Annotated[str, Form(max_length=3)] = "",
 ) -> HTMLResponse:
-    """Issue a new private link, shown once; the old link stops working."""
+    """Issue a new private link, shown once, after a confirmation: the old link stops
+    working."""
     entity = delegations_service.entity_of(db_session, delegation)
+    if not is_confirmed(confirm):
+        language = request.state.language
+        url = request.app.url_path_for(
+            "delegation_detail", slug=edition.slug, delegation_id=str(delegation.id)
+        )
+        return confirmation_page(
+            request,
+            title=gettext(language, N_("Issue a new private link?")),
+            message=gettext(
+                language,
+                N_(
+                    "The current link of {entity} will stop working at once; the focal point "
+                    "must use the new one."
+                ),
+                entity=i18n.localized(entity, "name", language)[0],
+            ),
+            button=gettext(language, N_("Issue a new link")),
+            cancel_url=str(url),
+        )
     link = invitations.reissue_link(
         db_session, edition=edition, delegation=delegation, entity=entity, actor=actor_for(account)
     )
@@ -264,14 +446,22 @@ async def delegation_review(
             actor=actor_for(account),
         )
     except DomainError as error:
-        view = delegations_service.registration_view(
-            db_session, edition=edition, delegation=delegation
-        )
-        context = forms.detail_context(request, view, _errors(request, error))
-        return render(request, "delegations/detail.html", context, status_code=error.status_code)
+        return _detail_error(request, db_session, edition, delegation, error)
     if status == ParticipantStatus.accredited:
         background.add_task(mail_service.deliver_after_response, db_session)
-    return _to(request, "delegation_detail", slug=edition.slug, delegation_id=delegation.id)
+    messages = {
+        ParticipantStatus.accredited: N_("Members accredited: {n}."),
+        ParticipantStatus.rejected: N_("Members rejected: {n}."),
+        ParticipantStatus.pending: N_("Members set back to pending: {n}."),
+    }
+    return _to(
+        request,
+        "delegation_detail",
+        messages[status],
+        flash={"n": len(set(ids))},
+        slug=edition.slug,
+        delegation_id=delegation.id,
+    )
 
 
 @router.get(
@@ -319,7 +509,12 @@ def join_request_decide(
         actor=actor_for(account),
     )
     background.add_task(mail_service.deliver_after_response, db_session)
-    return _to(request, "join_requests", slug=edition.slug)
+    message = (
+        N_("Request approved: the entity is invited and its contact is sent the link.")
+        if decision == "approve"
+        else N_("Request refused.")
+    )
+    return _to(request, "join_requests", message, slug=edition.slug)
 
 
 @router.get("/outbox", name="outbox", dependencies=[allow(Access.viewer)])
@@ -332,5 +527,58 @@ def outbox(request: Request, edition: OrganiserEdition, db_session: DbSessionDep
 @router.post("/outbox/send", name="outbox_send", dependencies=[allow(Access.organiser)])
 def outbox_send(request: Request, edition: OrganiserEdition, db_session: DbSessionDep) -> Response:
     """Try every due message now."""
-    mail_service.deliver_queued(db_session)
-    return _to(request, "outbox", slug=edition.slug)
+    result = mail_service.deliver_queued(db_session)
+    return _to(
+        request,
+        "outbox",
+        N_("Due messages tried: {sent} delivered, {failed} not delivered."),
+        flash={"sent": result["sent"] + result["written"], "failed": result["failed"]},
+        slug=edition.slug,
+    )
+
+
+@router.get("/outbox/{message_id}", name="outbox_message", dependencies=[allow(Access.viewer)])
+def outbox_message(
+    request: Request, edition: OrganiserEdition, db_session: DbSessionDep, message_id: RowId
+) -> HTMLResponse:
+    """One message as its recipient reads it (private links masked), and its delivery:
+    attempts, the last error, the next try."""
+    message = mail_service.get_message(
+        db_session, edition_id=edition.id or 0, message_id=message_id
+    )
+    return render(
+        request,
+        "delegations/outbox_message.html",
+        {
+            "edition": edition,
+            "message": message,
+            "subject": mail_service.preview_text(message.subject),
+            "body": mail_service.preview_text(message.body_text),
+        },
+    )
+
+
+@router.post(
+    "/outbox/{message_id}/resend", name="outbox_resend", dependencies=[allow(Access.organiser)]
+)
+def outbox_resend(
+    request: Request,
+    edition: OrganiserEdition,
+    db_session: DbSessionDep,
+    account: CurrentAccount,
+    background: BackgroundTasks,
+    message_id: RowId,
+) -> Response:
+    """Send a message again (a failed one, or one the recipient did not get)."""
+    message = mail_service.get_message(
+        db_session, edition_id=edition.id or 0, message_id=message_id
+    )
+    mail_service.resend_message(db_session, message=message, actor=actor_for(account))
+    background.add_task(mail_service.deliver_after_response, db_session)
+    return _to(
+        request,
+        "outbox_message",
+        N_("The message is queued to be sent again."),
+        slug=edition.slug,
+        message_id=message_id,
+    )

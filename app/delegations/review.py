@@ -1,5 +1,7 @@
 """Organisers review registrations: delegation statuses and participants' accreditation."""
 
+from dataclasses import dataclass, field
+
 from sqlmodel import Session, col, select
 
 from app import i18n
@@ -233,3 +235,75 @@ def update_delegation(
             actor=actor,
         )
     return delegation
+
+
+# ---- Bulk work across the edition -------------------------------------------------------
+
+BULK_ACTIONS = ("accredit", "confirm")
+
+
+@dataclass
+class BulkOutcome:
+    done: list[tuple[Delegation, int]] = field(default_factory=list)  # (delegation, changed)
+    refused: list[tuple[Delegation, str]] = field(default_factory=list)  # (delegation, msgid)
+
+
+def bulk_review(
+    db_session: Session,
+    *,
+    edition: Edition,
+    action: str,
+    delegations: list[Delegation],
+    actor: Actor,
+) -> BulkOutcome:
+    """Apply one review action to many delegations, each under its own rules (and audited
+    per change): ``accredit`` accredits the pending members of submitted or confirmed
+    delegations within their quota; ``confirm`` confirms submitted delegations."""
+    if action not in BULK_ACTIONS:
+        raise InvalidInput(N_("Choose an action from the list."), field="action")
+    if not delegations:
+        raise InvalidInput(N_("Tick at least one delegation."), field="delegation_ids")
+    outcome = BulkOutcome()
+    settings = windows.settings_of(db_session, edition)
+    for delegation in delegations:
+        status = DelegationStatus(delegation.status)
+        if action == "confirm":
+            if status != DelegationStatus.submitted:
+                outcome.refused.append(
+                    (delegation, N_("Only a submitted delegation can be confirmed."))
+                )
+                continue
+            change_delegation_status(
+                db_session,
+                edition=edition,
+                delegation=delegation,
+                status=DelegationStatus.confirmed,
+                actor=actor,
+            )
+            outcome.done.append((delegation, 1))
+            continue
+        if status not in (DelegationStatus.submitted, DelegationStatus.confirmed):
+            outcome.refused.append(
+                (delegation, N_("Its registration is not submitted, or it no longer takes part."))
+            )
+            continue
+        members = list(
+            db_session.exec(select(Participant).where(Participant.delegation_id == delegation.id))
+        )
+        if len(members) > windows.quota_of(settings, delegation):
+            outcome.refused.append((delegation, N_("It has more members than its quota.")))
+            continue
+        pending = [p.id or 0 for p in members if p.status == ParticipantStatus.pending]
+        if not pending:
+            outcome.refused.append((delegation, N_("No member is waiting for accreditation.")))
+            continue
+        review_participants(
+            db_session,
+            edition=edition,
+            participant_ids=pending,
+            status=ParticipantStatus.accredited,
+            reason=None,
+            actor=actor,
+        )
+        outcome.done.append((delegation, len(pending)))
+    return outcome

@@ -17,7 +17,9 @@ from app.editions.schemas import EditionCreate, EditionEditForm
 from app.entities import service as entities_service
 from app.entities.models import EntityType
 from app.errors import DomainError
+from app.i18n import N_
 from app.outcomes import service as outcomes_service
+from app.web.flash import set_flash
 from app.web.forms import domain_errors, form_values, parse_form
 from app.web.templating import error_message, render
 
@@ -97,7 +99,8 @@ async def create_edition(
             errors = domain_errors(request, error)
         else:
             target = request.app.url_path_for("edition_admin", slug=edition.slug)
-            return RedirectResponse(str(target), status_code=303)
+            response = RedirectResponse(str(target), status_code=303)
+            return set_flash(response, N_("Edition created as a draft."))
     return _form_page(request, db_session, "editions/new.html", values, errors, status_code=422)
 
 
@@ -190,7 +193,7 @@ async def update_edition(
             errors = domain_errors(request, error)
         else:
             target = request.app.url_path_for("edition_admin", slug=edition.slug)
-            return RedirectResponse(str(target), status_code=303)
+            return set_flash(RedirectResponse(str(target), status_code=303), N_("Edition saved."))
     return _form_page(
         request, db_session, "editions/edit.html", values, errors, edition=edition, status_code=422
     )

@@ -255,3 +255,44 @@ def list_outbox(
     if edition_id is not None:
         query = query.where(OutboxMessage.edition_id == edition_id)
     return list(db_session.exec(query))
+
+
+def get_message(db_session: Session, *, edition_id: int, message_id: int) -> OutboxMessage:
+    """A message of this edition's outbox, or 404."""
+    from app.errors import NotFound
+    from app.i18n import N_
+
+    message = db_session.get(OutboxMessage, message_id)
+    if message is None or message.edition_id != edition_id:
+        raise NotFound(N_("There is no such message."))
+    return message
+
+
+def preview_text(text: str) -> str:
+    """The message as its recipient reads it, with any private registration link masked:
+    the outbox is open to viewers, and a link is the focal point's credential."""
+    import re
+
+    return re.sub(r"(/register/)[A-Za-z0-9_\-]{8,}", r"\1…", text)
+
+
+def resend_message(db_session: Session, *, message: OutboxMessage, actor: Any) -> OutboxMessage:
+    """Queue a failed or already sent message again, due now (audited)."""
+    from app.audit import service as audit
+
+    before = {"status": message.status, "attempts": message.attempts}
+    message.status = OutboxStatus.queued
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    db_session.add(message)
+    audit.record(
+        db_session,
+        actor=actor,
+        action="outbox.resend",
+        subject=message,
+        edition_id=message.edition_id,
+        before=before,
+        after={"status": message.status, "attempts": 0},
+    )
+    db_session.commit()
+    return message

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth.access import Access, CurrentAccount, allow, may
@@ -12,11 +12,14 @@ from app.db import DbSessionDep
 from app.editions.dependencies import AnyEdition
 from app.editions.models import Edition
 from app.errors import DomainError
+from app.i18n import N_, gettext
 from app.outcomes import service as outcomes_service
 from app.outcomes.dependencies import AnyStatement
 from app.outcomes.models import OutcomeKind, OutcomeStatement
 from app.outcomes.presenters import statement_text
 from app.outcomes.schemas import AdoptRequest, OutcomeForm, RevisionNumber
+from app.web.confirm import confirmation_page, is_confirmed
+from app.web.flash import set_flash
 from app.web.forms import domain_errors, form_values, parse_form
 from app.web.templating import error_message, render
 
@@ -77,13 +80,15 @@ async def create_statement(
         except DomainError as error:
             errors = domain_errors(request, error)
         else:
-            return _to_statement(request, edition, statement)
+            return _to_statement(request, edition, statement, N_("Draft statement saved."))
     return _form(request, edition, values, errors, status_code=422)
 
 
-def _to_statement(request: Request, edition: Edition, statement: OutcomeStatement) -> Response:
+def _to_statement(
+    request: Request, edition: Edition, statement: OutcomeStatement, message: str
+) -> Response:
     url = request.app.url_path_for("outcome_admin", slug=edition.slug, statement_id=statement.id)
-    return RedirectResponse(str(url), status_code=303)
+    return set_flash(RedirectResponse(str(url), status_code=303), message)
 
 
 def _statement_page(
@@ -153,7 +158,7 @@ async def update_statement(
         except DomainError as error:
             errors = domain_errors(request, error)
         else:
-            return _to_statement(request, edition, statement)
+            return _to_statement(request, edition, statement, N_("Statement saved."))
     return _form(request, edition, values, errors, statement=statement, status_code=422)
 
 
@@ -179,7 +184,7 @@ async def adopt_statement(
         except DomainError as error:
             errors = domain_errors(request, error)
         else:
-            return _to_statement(request, edition, statement)
+            return _to_statement(request, edition, statement, N_("Adoption recorded."))
     return _statement_page(
         request, db_session, edition, statement, account, errors=errors, status_code=422
     )
@@ -194,8 +199,29 @@ def publish_statement(
     statement: AnyStatement,
     db_session: DbSessionDep,
     account: CurrentAccount,
+    confirm: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
-    """Publish the statement, or say why it cannot be."""
+    """Publish the statement once confirmed (its text is then frozen), or say why it
+    cannot be."""
+    if not is_confirmed(confirm):
+        language = request.state.language
+        url = request.app.url_path_for(
+            "outcome_admin", slug=edition.slug, statement_id=statement.id
+        )
+        return confirmation_page(
+            request,
+            title=gettext(language, N_("Publish this statement?")),
+            message=gettext(
+                language,
+                N_(
+                    "Once published, the text of {symbol} is frozen: later changes need a "
+                    "new statement."
+                ),
+                symbol=statement.symbol,
+            ),
+            button=gettext(language, N_("Publish the statement")),
+            cancel_url=str(url),
+        )
     try:
         outcomes_service.publish_statement(
             db_session, edition=edition, statement=statement, actor=actor_for(account)
@@ -210,7 +236,7 @@ def publish_statement(
             refusal=error_message(request, error),
             status_code=error.status_code,
         )
-    return _to_statement(request, edition, statement)
+    return _to_statement(request, edition, statement, N_("Statement published."))
 
 
 @router.get("/{statement_id}/diff", name="outcome_diff", dependencies=[allow(Access.viewer)])

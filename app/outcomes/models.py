@@ -7,6 +7,7 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.timestamps import UTCDateTime, utcnow
+from app.translation_status import outdated_flag
 
 
 class OutcomeKind(StrEnum):
@@ -36,6 +37,9 @@ class OutcomeStatement(SQLModel, table=True):
     body_en: str = Field(default="", sa_type=Text)
     body_fr: str | None = Field(default=None, sa_type=Text)
     body_ar: str | None = Field(default=None, sa_type=Text)
+    # The English changed since the French / Arabic was last saved (see translation_status).
+    fr_outdated: bool = outdated_flag()
+    ar_outdated: bool = outdated_flag()
     status: OutcomeStatus = Field(default=OutcomeStatus.draft, sa_type=String(20), index=True)
     adopted_date: date | None = None
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

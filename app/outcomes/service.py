@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from app import translation_status
 from app.audit import service as audit
 from app.audit.service import Actor, snapshot
 from app.editions.models import Edition, EditionStatus
@@ -162,8 +163,10 @@ def update_statement(
         return statement
     with _saving(db_session):
         before = snapshot(statement, AUDITED_FIELDS)
+        texts_before = translation_status.values_of(statement, ("title", "body"))
         for name, value in changes.items():
             setattr(statement, name, value)
+        translation_status.flag_outdated(statement, before=texts_before, parts=("title", "body"))
         statement.updated_at = utcnow()
         db_session.add(statement)
         if any(name in TEXT_FIELDS for name in changes):

@@ -137,6 +137,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "localized": lambda obj, field: i18n.localized(obj, field, language),
         "labels": labels,
         "ltr": ltr,
+        "flash": None,  # render() puts the one-time message of the last action here
     }
 
 
@@ -154,7 +155,12 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render a page template with the shared page context."""
+    from app.web.flash import forget_flash, take_flash
+
     full_context = page_context(request)
+    full_context["flash"] = take_flash(request) if request.method == "GET" else None
     full_context.update(context or {})
     body = get_environment().get_template(template).render(full_context)
-    return HTMLResponse(body, status_code=status_code)
+    response = HTMLResponse(body, status_code=status_code)
+    forget_flash(request, response)
+    return response

@@ -236,7 +236,12 @@ def test_organiser_edits_reorders_deletes_and_publishes(client, db_session) -> N
     assert revision.published_by is not None
     again = client.post(f"{editor_url}/publish", data={"note": "", "csrf_token": token})
     assert again.status_code == 422 and "Nothing has changed since Rev.0" in again.text
-    client.post(f"{editor_url}/items/{second.id}/delete", data={"csrf_token": token})
+    asked = client.post(f"{editor_url}/items/{second.id}/delete", data={"csrf_token": token})
+    assert "Delete this item?" in asked.text and db_session.get(AgendaItem, second.id)
+    deleted = client.post(
+        f"{editor_url}/items/{second.id}/delete", data={"csrf_token": token, "confirm": "yes"}
+    )
+    assert "Item deleted." in deleted.text
     assert db_session.get(AgendaItem, second.id) is None
     editor = client.get(editor_url).text
     assert "Removed</strong>: Second" in editor and "Publish Rev.1" in editor

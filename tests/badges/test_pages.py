@@ -156,7 +156,7 @@ def test_check_in_refuses_forged_revoked_and_rejected_codes(client, db_session, 
     page = client.get(f"/admin/editions/{edition.slug}/badges")
     reissue = client.post(
         f"/admin/editions/{edition.slug}/badges/{people['un'].id}/reissue",
-        data={"csrf_token": extract_csrf(page.text)},
+        data={"csrf_token": extract_csrf(page.text), "confirm": "yes"},
         follow_redirects=False,
     )
     assert reissue.status_code == 303

@@ -48,7 +48,11 @@ def test_organiser_writes_edits_adopts_and_publishes(client, db_session) -> None
 
     adopted = _post(client, admin, f"{admin}/adopt", {"adopted_date": "2026-06-03"})
     assert adopted.status_code == 303
-    published = _post(client, admin, f"{admin}/publish", {})
+    asked = _post(client, admin, f"{admin}/publish", {})
+    assert asked.status_code == 200 and "Publish this statement?" in asked.text
+    db_session.refresh(statement)
+    assert statement.status != OutcomeStatus.published
+    published = _post(client, admin, f"{admin}/publish", {"confirm": "yes"})
     assert published.status_code == 303
     db_session.refresh(statement)
     assert statement.status == OutcomeStatus.published and statement.published_at is not None
@@ -82,7 +86,7 @@ def test_publishing_too_early_says_why(client, db_session) -> None:
     edition = make_edition(db_session)
     statement = make_statement(db_session, edition)
     admin = f"/admin/editions/{edition.slug}/outcomes/{statement.id}"
-    response = _post(client, admin, f"{admin}/publish", {})
+    response = _post(client, admin, f"{admin}/publish", {"confirm": "yes"})
     assert response.status_code == 409
     assert "Adopt the statement before publishing it." in response.text
 
