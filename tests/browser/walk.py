@@ -1,0 +1,115 @@
+"""Walking the site in Chromium as a person does, checking every page on the way: nothing
+scrolls sideways, every field has a label, the language and direction are those asked for,
+and a screenshot of each step is kept."""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from app import i18n
+
+DESKTOP, PHONE = 1280, 390
+
+# What the page says of itself, measured in the browser: its width against the window's, its
+# language and direction, and the form fields nothing names (no label, aria-label or title).
+_INSPECT = """() => {
+  const scroller = document.scrollingElement;
+  const fields = [...document.querySelectorAll("input, select, textarea")].filter(
+    (el) => !["hidden", "submit", "button", "reset", "image"].includes(el.type));
+  const named = (el) => [...(el.labels || [])].some((label) => label.textContent.trim())
+    || (el.getAttribute("aria-label") || "").trim()
+    || (el.getAttribute("aria-labelledby") || "").split(" ").some(
+         (id) => id && (document.getElementById(id)?.textContent || "").trim())
+    || (el.title || "").trim();
+  return {
+    scrollWidth: scroller.scrollWidth,
+    clientWidth: scroller.clientWidth,
+    lang: document.documentElement.lang,
+    dir: document.documentElement.dir,
+    unlabelled: fields.filter((el) => !named(el)).map((el) => el.name || el.id || el.type),
+  };
+}"""
+
+
+def t(language: str, message: str, **params: Any) -> str:
+    """A message as the interface shows it in ``language`` (the catalogue's own wording)."""
+    return i18n.gettext(language, message, **params)
+
+
+def exactly(text: str) -> re.Pattern:
+    """A name matched whole, so that "Save" does not also find "Save the quota" (a label may
+    end with the asterisk of a required field)."""
+    return re.compile(rf"^\s*{re.escape(text)}(\s*\*)?\s*$")
+
+
+@dataclass
+class Site:
+    """The served application and the browser that visits it."""
+
+    browser: Browser
+    base_url: str
+    screenshots: Path
+    var_dir: Path
+    database_url: str
+
+    def visitor(
+        self, journey: str, language: str, *, width: int = DESKTOP, javascript: bool = True
+    ) -> "Visitor":
+        context = self.browser.new_context(
+            base_url=self.base_url,
+            viewport={"width": width, "height": 900},
+            java_script_enabled=javascript,
+            accept_downloads=True,
+            locale={"en": "en-GB", "fr": "fr-FR", "ar": "ar-MA"}[language],
+        )
+        context.set_default_timeout(5000)
+        folder = self.screenshots / journey
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = "" if javascript else "-nojs"
+        return Visitor(context, context.new_page(), language, width, folder, f"{suffix}")
+
+
+@dataclass
+class Visitor:
+    """One person in one browser window, in one language, at one width."""
+
+    context: BrowserContext
+    page: Page
+    language: str
+    width: int
+    folder: Path
+    suffix: str
+    steps: list[str] = field(default_factory=list)
+
+    def t(self, message: str, **params: Any) -> str:
+        return t(self.language, message, **params)
+
+    def open(self, path: str, step: str) -> Page:
+        """Go to ``path`` in the visitor's language, check the page and keep its picture."""
+        separator = "&" if "?" in path else "?"
+        response = self.page.goto(f"{path}{separator}lang={self.language}")
+        assert response is not None and response.ok, (path, response and response.status)
+        self.check(step)
+        return self.page
+
+    def check(self, step: str) -> dict:
+        """Check the page now shown, then save its screenshot under the step's name."""
+        self.steps.append(step)
+        name = f"{self.language}-{self.width}{self.suffix}-{len(self.steps):02d}-{step}.png"
+        self.page.screenshot(path=self.folder / name, full_page=True)
+        seen = self.page.evaluate(_INSPECT)
+        where = f"{step} ({self.page.url}, {self.language}, {self.width} px)"
+        assert seen["scrollWidth"] <= seen["clientWidth"], f"scrolls sideways: {where} {seen}"
+        assert not seen["unlabelled"], f"fields without a label: {where} {seen['unlabelled']}"
+        assert seen["lang"] == self.language, f"lang: {where} {seen['lang']}"
+        assert seen["dir"] == i18n.direction(self.language), f"dir: {where} {seen['dir']}"
+        return seen
+
+    def text(self) -> str:
+        return self.page.locator("main").inner_text()
+
+    def close(self) -> None:
+        self.context.close()
