@@ -9,11 +9,11 @@ and a calendar."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 from app.web import labels
 from tests.browser.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
-from tests.browser.walk import Site, Visitor, exactly
+from tests.browser.walk import PHONE, Site, Visitor, exactly
 
 START = datetime.now(UTC).date() + timedelta(days=60)
 CITY = {"en": "Dakhla", "fr": "Agadir", "ar": "Oujda"}
@@ -290,6 +290,31 @@ def read_the_record(reader: Visitor, slug: str) -> None:
     assert page.get_by_text(title).count() == 1
 
 
+def on_a_phone(site: Site, language: str, path: str, slug: str) -> None:
+    """The focal point's form and the public pages at 390 px, with JavaScript on: an error
+    takes the focus to its field; nothing scrolls sideways."""
+    phone = site.visitor("phone", language, width=PHONE)
+    page = phone.open(path, "form")
+    details = region(page, phone.t("Focal point"))
+    email = details.get_by_label(exactly(phone.t("Email")))
+    email.fill("not an address")
+    details.get_by_role("button", name=exactly(phone.t("Save"))).click()
+    phone.check("form-refused")
+    email = region(page, phone.t("Focal point")).get_by_label(exactly(phone.t("Email")))
+    assert_refused(email)
+    expect(email).to_be_focused()
+    assert email.input_value() == "not an address"
+    for page_path, step in (
+        ("/", "home"),
+        ("/editions/2024-fez", "past-session"),
+        (f"/editions/{slug}", "edition-page"),
+        (f"/editions/{slug}/agenda", "agenda"),
+        ("/admin/sign-in", "sign-in"),
+    ):
+        phone.open(page_path, step)
+    phone.close()
+
+
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])
 def test_the_year_in_a_browser(site: Site, language: str) -> None:
     organiser = site.visitor("organiser", language)
@@ -308,3 +333,5 @@ def test_the_year_in_a_browser(site: Site, language: str) -> None:
     reader = site.visitor("reader", language, javascript=False)
     read_the_record(reader, slug)
     reader.close()
+
+    on_a_phone(site, language, path, slug)

@@ -4,9 +4,11 @@ and a screenshot of each step is kept."""
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from app import i18n
@@ -30,8 +32,30 @@ _INSPECT = """() => {
     lang: document.documentElement.lang,
     dir: document.documentElement.dir,
     unlabelled: fields.filter((el) => !named(el)).map((el) => el.name || el.id || el.type),
+    // The words in the page's own language: what is marked as English content is left out.
+    text: (() => {
+      const copy = document.body.cloneNode(true);
+      copy.querySelectorAll("[lang]:not([lang='" + document.documentElement.lang + "'])")
+        .forEach((node) => node.remove());
+      return copy.textContent.replace(/\\s+/g, " ");
+    })(),
   };
 }"""
+
+
+@lru_cache
+def interface_sentences(language: str) -> tuple[str, ...]:
+    """The interface's English sentences that the catalogue translates differently: one of them
+    on a French or Arabic page is English left behind."""
+    with (i18n.LOCALE_DIR / "messages.pot").open("rb") as template:
+        messages = [message.id for message in read_po(template) if isinstance(message.id, str)]
+    return tuple(
+        message
+        for message in messages
+        if len(message.split()) >= 4
+        and "{" not in message
+        and i18n.gettext(language, message) != message
+    )
 
 
 def t(language: str, message: str, **params: Any) -> str:
@@ -65,7 +89,7 @@ class Site:
             accept_downloads=True,
             locale={"en": "en-GB", "fr": "fr-FR", "ar": "ar-MA"}[language],
         )
-        context.set_default_timeout(5000)
+        context.set_default_timeout(20_000)  # a shared machine can be slow
         folder = self.screenshots / journey
         folder.mkdir(parents=True, exist_ok=True)
         suffix = "" if javascript else "-nojs"
@@ -98,14 +122,17 @@ class Visitor:
     def check(self, step: str) -> dict:
         """Check the page now shown, then save its screenshot under the step's name."""
         self.steps.append(step)
-        name = f"{self.language}-{self.width}{self.suffix}-{len(self.steps):02d}-{step}.png"
-        self.page.screenshot(path=self.folder / name, full_page=True)
+        name = f"{self.language}-{self.width}{self.suffix}-{len(self.steps):02d}-{step}.jpg"
+        self.page.screenshot(path=self.folder / name, full_page=True, type="jpeg", quality=70)
         seen = self.page.evaluate(_INSPECT)
         where = f"{step} ({self.page.url}, {self.language}, {self.width} px)"
         assert seen["scrollWidth"] <= seen["clientWidth"], f"scrolls sideways: {where} {seen}"
         assert not seen["unlabelled"], f"fields without a label: {where} {seen['unlabelled']}"
         assert seen["lang"] == self.language, f"lang: {where} {seen['lang']}"
         assert seen["dir"] == i18n.direction(self.language), f"dir: {where} {seen['dir']}"
+        if self.language != i18n.DEFAULT_LANGUAGE:
+            left = [s for s in interface_sentences(self.language) if s in seen["text"]]
+            assert not left, f"English left: {where} {left}"
         return seen
 
     def text(self) -> str:
