@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from app import i18n
 from app.web import labels
 from tests.browser.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.browser.walk import PHONE, Site, Visitor, exactly
@@ -215,6 +216,11 @@ def accredit(organiser: Visitor) -> None:
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=title_of(organiser)))
     row.get_by_role("link", name=organiser.t("Delegations"), exact=True).click()
     organiser.check("delegations-submitted")
+    # Looking the delegation up, the other filters left at "All".
+    page.get_by_label(exactly(organiser.t("Name or code"))).fill(ENTITY[organiser.language])
+    page.get_by_role("button", name=organiser.t("Filter"), exact=True).click()
+    organiser.check("delegations-filtered")
+    assert page.locator("main table tbody tr").count() == 1
     page.locator("main table").get_by_role("link").first.click()
     organiser.check("delegation")
     members = page.locator("main table").filter(has_text="Otieno Jr")
@@ -304,6 +310,13 @@ def on_a_phone(site: Site, language: str, path: str, slug: str) -> None:
     assert_refused(email)
     expect(email).to_be_focused()
     assert email.input_value() == "not an address"
+    # Another language, right after the error: the same form, in that language.
+    other = {"en": "fr", "fr": "ar", "ar": "en"}[language]
+    languages = page.get_by_role("navigation", name=phone.t("Language"))
+    languages.get_by_role("link", name=i18n.LANGUAGE_NAMES[other]).click()
+    assert page.locator("html").get_attribute("lang") == other
+    assert page.get_by_role("region", name=i18n.gettext(other, "Focal point")).count() == 1
+    phone.snap("other-language")
     for page_path, step in (
         ("/", "home"),
         ("/editions/2024-fez", "past-session"),

@@ -93,7 +93,9 @@ class Site:
         folder = self.screenshots / journey
         folder.mkdir(parents=True, exist_ok=True)
         suffix = "" if javascript else "-nojs"
-        return Visitor(context, context.new_page(), language, width, folder, f"{suffix}")
+        for earlier in folder.glob(f"{language}-{width}{suffix}-*.jpg"):
+            earlier.unlink()  # the pictures of an earlier run
+        return Visitor(context, context.new_page(), language, width, folder, suffix)
 
 
 @dataclass
@@ -119,11 +121,15 @@ class Visitor:
         self.check(step)
         return self.page
 
-    def check(self, step: str) -> dict:
-        """Check the page now shown, then save its screenshot under the step's name."""
+    def snap(self, step: str) -> None:
+        """Keep a picture of the whole page as it is now, named by the step."""
         self.steps.append(step)
         name = f"{self.language}-{self.width}{self.suffix}-{len(self.steps):02d}-{step}.jpg"
         self.page.screenshot(path=self.folder / name, full_page=True, type="jpeg", quality=70)
+
+    def check(self, step: str) -> dict:
+        """Check the page now shown, then save its screenshot under the step's name."""
+        self.snap(step)
         seen = self.page.evaluate(_INSPECT)
         where = f"{step} ({self.page.url}, {self.language}, {self.width} px)"
         assert seen["scrollWidth"] <= seen["clientWidth"], f"scrolls sideways: {where} {seen}"
