@@ -2,7 +2,7 @@
 possibly out of date when the English changes without them.
 
 Revision ID: 20261127_translation_outdated
-Revises: content_version_scopes
+Revises: 20261127_entity_french_forms
 Create Date: 2026-11-27 20:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261127_translation_outdated"
-down_revision: str | None = "content_version_scopes"
+down_revision: str | None = "20261127_entity_french_forms"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
