@@ -5,7 +5,7 @@ a log or a browser history), translated when shown, and forgotten once shown."""
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app import i18n
@@ -32,16 +32,6 @@ def set_flash(response: Response, message: str, **params: Any) -> Response:
     return response
 
 
-def redirect(request: Request, name: str, message: str, **params: Any) -> RedirectResponse:
-    """A 303 to the named page (path params in ``params`` first, ``flash_params`` after),
-    carrying a success message."""
-    flash_params = params.pop("flash_params", {})
-    url = request.app.url_path_for(name, **{k: str(v) for k, v in params.items()})
-    response = RedirectResponse(url, status_code=303)
-    set_flash(response, message, **flash_params)
-    return response
-
-
 def take_flash(request: Request) -> str | None:
     """The pending message in the reader's language, or None (a forged cookie is ignored)."""
     raw = request.cookies.get(FLASH_COOKIE)
@@ -61,4 +51,6 @@ def take_flash(request: Request) -> str | None:
 def forget_flash(request: Request, response: Response) -> None:
     """Drop the cookie of a message this response shows."""
     if getattr(request.state, "flash_taken", False):
-        response.delete_cookie(FLASH_COOKIE, httponly=True, samesite="lax")
+        response.delete_cookie(
+            FLASH_COOKIE, httponly=True, samesite="lax", secure=get_settings().secure_cookies
+        )
