@@ -115,11 +115,11 @@ def open_registration_and_invite(organiser: Visitor, slug: str, code: str) -> st
     page.get_by_role("button", name=exactly(organiser.t("Save"))).click()
     organiser.check("registration-saved")  # back on the delegations, the deadline given
     shown = datetime.fromisoformat(deadline)
-    assert f"{organiser.t('Deadline')}: " in organiser.text()
+    assert organiser.t("Deadline") + organiser.t(": ") in organiser.text()
     assert str(shown.year) in organiser.text() and f"{shown:%H:%M}" in organiser.text()
 
     invite = region(page, organiser.t("Invite"))
-    invite.get_by_label(exactly(organiser.t("Entity codes"))).fill(code)
+    invite.get_by_label(exactly(organiser.t("Or entity codes"))).fill(code)
     invite.get_by_label(organiser.t("Language of the invitation")).select_option(organiser.language)
     invite.get_by_role("button", name=organiser.t("Invite"), exact=True).click()
     organiser.check("private-links")
@@ -221,7 +221,7 @@ def accredit(organiser: Visitor) -> None:
     page.get_by_role("button", name=organiser.t("Filter"), exact=True).click()
     organiser.check("delegations-filtered")
     assert page.locator("main table tbody tr").count() == 1
-    page.locator("main table").get_by_role("link").first.click()
+    page.locator("main table tbody").get_by_role("link").first.click()
     organiser.check("delegation")
     members = page.locator("main table").filter(has_text="Otieno Jr")
     for box in members.get_by_role("checkbox").all():

@@ -290,7 +290,7 @@ def test_every_review_action_says_what_was_done_in_the_readers_language(client, 
     )
     assert response.status_code == 303 and "?" not in response.headers["location"]
     shown = client.get(url + "?lang=fr")
-    assert "Membres accrédités : 1." in shown.text
+    assert "Membres accrédités\u202f: 1." in shown.text
     assert "accrédités" not in client.get(url + "?lang=fr").text
 
 
