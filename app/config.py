@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "Marrakech Platform <no-reply@marrakech-platform.example>"
     retention_days: int = 180
+    # Render a published agenda revision's or statement's PDFs in a background thread.
+    pdf_background: bool = True
     max_request_mb: int = 4  # the largest request body; nomination letters may be larger
 
     @field_validator("trusted_proxies", mode="before")

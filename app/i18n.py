@@ -12,7 +12,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_interval, format_time
 from babel.lists import format_list as babel_format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -116,6 +116,15 @@ def babel_locale(language: str) -> Locale:
 
 def format_day(value: date | None, language: str, fmt: str = "long") -> str:
     return format_date(value, format=fmt, locale=babel_locale(language)) if value else ""
+
+
+def format_dates(start: date | None, end: date | None, language: str) -> str:
+    """A span of days as the language writes it: "2–3 June 2027", "2–3 juin 2027"."""
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return format_day(start, language)
+    return format_interval(start, end, skeleton="yMMMMd", locale=babel_locale(language))
 
 
 def zone_label(moment: datetime, language: str) -> str:
