@@ -1,10 +1,13 @@
-"""Publishing renders the programme's PDFs in the background, in the three languages, so that
-no reader waits; a copy that is missing is rendered on the reader's request."""
+"""Publishing renders the programme's (and a statement's) PDFs in the background, in the
+three languages, so that no reader waits; a copy that is missing is rendered on the reader's
+request."""
 
 import time
 from datetime import date
+from io import BytesIO
 
 import httpx
+from pypdf import PdfReader
 from sqlmodel import Session, col, delete, select
 
 from app import migrate
@@ -59,3 +62,45 @@ def test_publishing_renders_the_pdfs_without_a_reader(tmp_path) -> None:  # noqa
             assert _stored_languages(engine) == {"en", "fr", "ar"}
     finally:
         engine.dispose()
+
+
+def test_publishing_a_statement_renders_its_pdfs_without_a_reader(tmp_path) -> None:  # noqa: ANN001
+    url = f"sqlite:///{tmp_path / 'statements.db'}"
+    migrate.upgrade(url)
+    engine = build_engine(url)
+    with Session(engine, expire_on_commit=False) as db_session:
+        slug = make_edition(db_session).slug
+        token = make_token(db_session, make_account(db_session))
+        db_session.commit()
+    engine.dispose()
+    stored = tmp_path / "pdf" / "outcomes"
+    bearer = {"Authorization": f"Bearer {token}"}
+    with (
+        served_app(url, tmp_path) as (_, base_url),
+        httpx.Client(base_url=base_url, timeout=60, headers=bearer) as http,
+    ):
+        created = http.post(
+            f"/api/v1/editions/{slug}/outcomes",
+            json={
+                "kind": "press_release",
+                "title_en": "Closing press release",
+                "title_ar": "بيان صحفي ختامي",
+                "body_en": "The participants met in Rabat.",
+            },
+        )
+        assert created.status_code == 201, created.text
+        statement_id = created.json()["id"]
+        published = http.post(f"/api/v1/editions/{slug}/outcomes/{statement_id}/publish")
+        assert published.status_code == 200, published.text
+        deadline = time.monotonic() + 180
+        while len(list(stored.glob("*.pdf"))) < 3 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        copies = sorted(stored.glob("*.pdf"))
+        assert len(copies) == 3, "no reader asked, yet the three languages are stored"
+
+        for copy in copies:
+            copy.unlink()
+        response = http.get(f"/editions/{slug}/outcomes/{statement_id}.pdf?lang=ar")
+        assert response.status_code == 200
+        assert "بيان صحفي ختامي" in PdfReader(BytesIO(response.content)).pages[0].extract_text()
+        assert len(list(stored.glob("*.pdf"))) == 1, "rendered on demand, and stored again"
