@@ -11,6 +11,7 @@ Published documents are rendered in the background by one thread the process own
 (the process stopped first, or the copy was deleted) is rendered on demand.
 """
 
+import atexit
 import logging
 import queue
 import threading
@@ -47,6 +48,7 @@ html[dir="rtl"] { font-family: 'Noto Naskh Arabic', 'Noto Sans', sans-serif; }
 )
 
 _render_lock = threading.Lock()
+atexit.register(lambda: _forget_fonts())
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +56,13 @@ def _font_config() -> Any:
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
+
+
+def _forget_fonts() -> None:
+    """Let the kept font configuration go while Pango is still loaded (at exit, otherwise
+    its finaliser runs after the library's bindings are gone and prints an error)."""
+    _stylesheet.cache_clear()
+    _font_config.cache_clear()
 
 
 @lru_cache(maxsize=32)
