@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     retention_days: int = 180
     # Worker processes of `marrakech serve`; None: 2 in production, 1 otherwise.
     web_workers: int | None = None
+    # Render a published agenda revision's or statement's PDFs in a background thread.
+    pdf_background: bool = True
     max_request_mb: int = 4  # the largest request body; nomination letters may be larger
     log_format: Literal["text", "json"] = "text"  # json: one object a line (the image's choice)
     log_level: str = "INFO"

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_timezone_location
+from babel.dates import format_date, format_interval, format_time, get_timezone_location
 from babel.lists import format_list as babel_format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -195,6 +195,15 @@ def zone_name(time_zone: str, language: str) -> str:
         return get_timezone_location(time_zone, locale=babel_locale(language), return_city=True)
     except LookupError:
         return time_zone
+
+
+def format_dates(start: date | None, end: date | None, language: str) -> str:
+    """A span of days as the language writes it: "2–3 June 2027", "2–3 juin 2027"."""
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return format_day(start, language)
+    return format_interval(start, end, skeleton="yMMMMd", locale=babel_locale(language))
 
 
 def zone_label(moment: datetime, language: str) -> str:

@@ -95,14 +95,16 @@ def create_app() -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Load WeasyPrint (about a second) in the background at start, so that the first PDF a
-    reader asks for is not the one that pays for it."""
-    threading.Thread(target=_preload_pdf_engine, name="preload-weasyprint", daemon=True).start()
+    """Start the PDF rendering thread, which first loads WeasyPrint, its fonts and base
+    stylesheet (about a second), so that the first PDF a reader asks for does not pay for it."""
+    from app.config import get_settings
+    from app.web import pdf
+
+    if get_settings().pdf_background:
+        pdf.start_background_rendering()
+    else:
+        threading.Thread(target=pdf.preload, name="preload-weasyprint", daemon=True).start()
     yield
-
-
-def _preload_pdf_engine() -> None:
-    import weasyprint  # noqa: F401
 
 
 def _include_routers(app: FastAPI) -> None:

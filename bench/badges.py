@@ -28,8 +28,6 @@ from app.delegations.models import Delegation, Participant, ParticipantStatus  #
 from app.editions.models import Edition, EditionKind, EditionStatus  # noqa: E402
 from app.entities.models import Entity, EntityType  # noqa: E402
 from app.statistics import service as statistics_service  # noqa: E402
-from app.web.pdf import render_pdf  # noqa: E402
-from app.web.templating import get_environment  # noqa: E402
 
 
 def build(db_session: Session, participants: int) -> Edition:
@@ -79,17 +77,7 @@ def build(db_session: Session, participants: int) -> Edition:
 
 def pdf_of_badges(db_session: Session, edition: Edition) -> bytes:
     rows = badges_service.list_badges(db_session, edition=edition)
-    template = get_environment().get_template("badges/print.html")
-    html = template.render(
-        lang="en",
-        dir="ltr",
-        _=lambda text, **params: text.format(**params) if params else text,
-        localized=lambda obj, field: (getattr(obj, f"{field}_en"), "en"),
-        labels=__import__("app.web.labels", fromlist=["labels"]),
-        edition=edition,
-        sheets=badges_pdf.badge_sheets(rows),
-    )
-    return render_pdf(html, extra_css=badges_pdf.BADGE_CSS)
+    return badges_pdf.badges_pdf(edition, rows, "en")
 
 
 def main() -> None:

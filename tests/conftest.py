@@ -17,6 +17,9 @@ os.environ.setdefault("MARRAKECH_ENVIRONMENT", "test")
 os.environ.setdefault("MARRAKECH_BASE_URL", "http://testserver")  # TestClient's address
 # Outbox .eml files and uploads written during the tests stay out of the working tree.
 os.environ.setdefault("MARRAKECH_VAR_DIR", tempfile.mkdtemp(prefix="marrakech-test-var-"))
+# Published PDFs are rendered on demand here: a background thread would write outside the
+# test's transaction. tests/agenda/test_pdf_background.py serves the app to test it.
+os.environ.setdefault("MARRAKECH_PDF_BACKGROUND", "false")
 
 from fastapi.testclient import TestClient  # noqa: E402
 

@@ -103,6 +103,7 @@ def served_app(
         "MARRAKECH_ENVIRONMENT": "development",
         "MARRAKECH_VAR_DIR": str(var_dir),
         "MARRAKECH_LOG_LEVEL": log_level,
+        "MARRAKECH_PDF_BACKGROUND": "true",
     }
     # Workers import the application from bytecode, written once, as on a server: compiling
     # every library from source in each of several workers at once takes minutes.

@@ -17,7 +17,7 @@ from app.auth.access import Access, allow
 from app.db import DbSessionDep
 from app.editions.dependencies import VisibleEdition
 from app.web.conditional import not_modified
-from app.web.templating import absolute_url, get_environment, page_context, render
+from app.web.templating import absolute_url, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -80,12 +80,7 @@ def agenda_pdf_file(request: Request, view: PublishedAgenda, db_session: DbSessi
     etag = pdf_etag(view)
     if not_modified(request, etag):
         return Response(status_code=304, headers=_validators(etag))
-
-    def html() -> str:
-        context = {**page_context(request), "view": view}
-        return get_environment().get_template("agenda/print.html").render(context)
-
-    content = agenda_pdf(db_session, view=view, html=html)
+    content = agenda_pdf(db_session, view=view)
     filename = f"{view.edition.slug}-agenda-rev{view.revision_number}-{view.language}.pdf"
     headers = {**_validators(etag), "Content-Disposition": f'inline; filename="{filename}"'}
     return Response(content, media_type="application/pdf", headers=headers)

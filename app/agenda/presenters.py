@@ -16,6 +16,24 @@ from app.i18n import N_
 from app.web import labels
 from app.web.conditional import row_etag
 
+# Rooms of the venue that have a translation in the catalogues; other names are printed as
+# organisers typed them.
+ROOM_NAMES = (
+    N_("Plenary hall"),
+    N_("Press room"),
+    N_("Registration desk"),
+    N_("Exhibition area"),
+    N_("Room A"),
+    N_("Room B"),
+    N_("Room C"),
+    N_("Room D"),
+)
+
+
+def room_text(room: str | None, language: str) -> str | None:
+    """The room's name in the reader's language where the catalogue has one."""
+    return i18n.gettext(language, room) if room else room
+
 
 @dataclass(frozen=True)
 class SpeakerView:
@@ -39,6 +57,7 @@ class ItemView:
     description: str | None
     description_fallback: bool
     room: str | None
+    room_text: str | None  # in the reader's language where the catalogue has it
     chair: str | None
     speakers: list[SpeakerView]
     interpretation: list[str]
@@ -75,6 +94,7 @@ class AgendaView:
     note: str
     time_zone: str
     days: list[DayView]
+    dates_text: str = ""
 
     @property
     def revision_label(self) -> str:
@@ -137,6 +157,7 @@ def item_view(
         description=description,
         description_fallback=description_fallback,
         room=item.get("room"),
+        room_text=room_text(item.get("room"), language),
         chair=item.get("chair"),
         speakers=[SpeakerView(s["name"], s.get("function")) for s in item.get("speakers", [])],
         interpretation=interpretation,
@@ -183,6 +204,7 @@ def agenda_view(
         note=revision.note,
         time_zone=edition.time_zone,
         days=days,
+        dates_text=i18n.format_dates(edition.start_date, edition.end_date, language),
     )
 
 

@@ -145,6 +145,9 @@ def publish_agenda(
         after={"number": revision.number, "note": revision.note, "items": len(items)},
     )
     db_session.commit()
+    from app.agenda.pdf import render_after_publishing  # imports publishing
+
+    render_after_publishing(revision)
     return revision
 
 

@@ -15,7 +15,6 @@ from app.errors import DomainError
 from app.i18n import N_, gettext
 from app.web.confirm import confirmation_page, is_confirmed
 from app.web.flash import set_flash
-from app.web.pdf import render_pdf
 from app.web.templating import error_message, render
 
 router = APIRouter(prefix="/admin/editions/{slug}", include_in_schema=False)
@@ -75,9 +74,11 @@ def badges_pdf(
     participant: RowFilter = None,
 ) -> Response:
     """The badges of the accredited participants as an A4 PDF, eight to a page."""
-    page = _print_page(request, edition, db_session, delegation, participant)
+    rows = badges_service.list_badges(
+        db_session, edition=edition, delegation_id=delegation, participant_id=participant
+    )
     return Response(
-        render_pdf(page.body.decode(), extra_css=pdf.BADGE_CSS),
+        pdf.badges_pdf(edition, rows, request.state.language),
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{edition.slug}-badges.pdf"',

@@ -30,7 +30,9 @@ def outcome_pdf(
     filename = statement.symbol.replace("/", "-") + f"-{request.state.language}.pdf"
     headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return Response(
-        statement_pdf(request, edition, statement), media_type="application/pdf", headers=headers
+        statement_pdf(edition, statement, request.state.language),
+        media_type="application/pdf",
+        headers=headers,
     )
 
 

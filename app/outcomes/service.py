@@ -238,6 +238,9 @@ def publish_statement(
         after=snapshot(statement, AUDITED_FIELDS),
     )
     db_session.commit()
+    from app.outcomes.pdf import render_after_publishing  # the PDF module imports the service
+
+    render_after_publishing(statement)
     return statement
 
 

@@ -1,14 +1,32 @@
 """PDF rendering with WeasyPrint from the same HTML templates as the pages.
 
-The fonts shipped in app/static/fonts (Noto Sans, Noto Naskh Arabic) are declared here, so a
-PDF looks the same on every machine and Arabic is shaped (Pango/HarfBuzz) right-to-left.
-WeasyPrint is imported inside the function: it is slow to import and only PDFs need it.
+The fonts shipped in app/static/fonts (Noto Sans, Noto Naskh Arabic, cut down to the
+characters printed) are declared here, so a PDF looks the same on every machine and Arabic is
+shaped (Pango/HarfBuzz) right-to-left. WeasyPrint is imported inside the functions: it is slow
+to import and only PDFs need it. The font configuration and the stylesheets are made once per
+process; rendering is serialised (Pango's font map is not shared between threads).
+
+Published documents are rendered in the background by one thread the process owns
+(``render_later``), so that their first reader gets a stored copy; a copy that is missing
+(the process stopped first, or the copy was deleted) is rendered on demand.
 """
 
+import atexit
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from app import i18n
 from app.config import ROOT_DIR
 from app.observability.metrics import PDF_RENDERING_SECONDS
+from app.web import labels
 
 FONTS_DIR = ROOT_DIR / "app" / "static" / "fonts"
+STATIC_DIR = ROOT_DIR / "app" / "static"
+logger = logging.getLogger(__name__)
 
 FONT_FACES = "\n".join(
     f"@font-face {{ font-family: '{family}'; font-weight: {weight}; "
@@ -30,14 +48,105 @@ html[dir="rtl"] { font-family: 'Noto Naskh Arabic', 'Noto Sans', sans-serif; }
 """
 )
 
+_render_lock = threading.Lock()
+atexit.register(lambda: _forget_fonts())
 
-def render_pdf(html: str, *, extra_css: str = "") -> bytes:
-    """Render an HTML document to PDF bytes with the shipped fonts and A4 pages."""
-    from weasyprint import CSS, HTML
+
+@lru_cache(maxsize=1)
+def _font_config() -> Any:
     from weasyprint.text.fonts import FontConfiguration
 
-    font_config = FontConfiguration()
-    stylesheets = [CSS(string=BASE_PRINT_CSS + extra_css, font_config=font_config)]
-    document = HTML(string=html, base_url=str(ROOT_DIR / "app" / "static"))
-    with PDF_RENDERING_SECONDS.time():
-        return document.write_pdf(stylesheets=stylesheets, font_config=font_config)
+    return FontConfiguration()
+
+
+def _forget_fonts() -> None:
+    """Let the kept font configuration go while Pango is still loaded (at exit, otherwise
+    its finaliser runs after the library's bindings are gone and prints an error)."""
+    _stylesheet.cache_clear()
+    _font_config.cache_clear()
+
+
+@lru_cache(maxsize=32)
+def _stylesheet(css: str) -> Any:
+    """A parsed stylesheet, kept for the life of the process (they are few and constant)."""
+    from weasyprint import CSS
+
+    return CSS(string=css, font_config=_font_config())
+
+
+def preload() -> None:
+    """Load WeasyPrint, the fonts and the base stylesheet ahead of the first PDF."""
+    _stylesheet(BASE_PRINT_CSS)
+
+
+def render_pdf(
+    html: str, *, extra_css: str = "", page_css: str = "", pdf_variant: str | None = None
+) -> bytes:
+    """Render an HTML document to PDF bytes with the shipped fonts and A4 pages.
+
+    ``extra_css`` is a document type's constant stylesheet (parsed once per process);
+    ``page_css`` the few rules of this one document (its running header and footer)."""
+    from weasyprint import CSS, HTML
+
+    with _render_lock:
+        font_config = _font_config()
+        stylesheets = [_stylesheet(BASE_PRINT_CSS), _stylesheet(extra_css)]
+        if page_css:
+            stylesheets.append(CSS(string=page_css, font_config=font_config))
+        document = HTML(string=html, base_url=str(STATIC_DIR))
+        with PDF_RENDERING_SECONDS.time():
+            return document.write_pdf(
+                stylesheets=stylesheets,
+                font_config=font_config,
+                pdf_variant=pdf_variant,
+                uncompressed_pdf=False,
+            )
+
+
+def document_context(language: str) -> dict[str, Any]:
+    """What a printed document's template needs without a request: the language, its
+    direction, translation and the localised field lookup."""
+    translations = i18n.get_translations(language)
+
+    def translate(message: str, **params: Any) -> str:
+        text = translations.gettext(message)
+        return text.format(**params) if params else text
+
+    return {
+        "lang": language,
+        "dir": i18n.direction(language),
+        "_": translate,
+        "localized": lambda obj, field: i18n.localized(obj, field, language),
+        "labels": labels,
+    }
+
+
+_jobs: "queue.Queue[Callable[[], None]] | None" = None
+_jobs_lock = threading.Lock()
+
+
+def start_background_rendering() -> None:
+    """Start the process's rendering thread (once); until then ``render_later`` does nothing."""
+    global _jobs
+    with _jobs_lock:
+        if _jobs is not None:
+            return
+        _jobs = queue.Queue()
+        _jobs.put(preload)
+        threading.Thread(target=_run_jobs, args=(_jobs,), name="pdf-rendering", daemon=True).start()
+
+
+def _run_jobs(jobs: "queue.Queue[Callable[[], None]]") -> None:
+    while True:
+        job = jobs.get()
+        try:
+            job()
+        except Exception:
+            # The copy will be rendered on demand instead; nothing is lost.
+            logger.exception("Rendering a PDF in the background failed")
+
+
+def render_later(job: Callable[[], None]) -> None:
+    """Queue a rendering for the background thread (after the current unit of work)."""
+    if _jobs is not None:
+        _jobs.put(job)

@@ -1,7 +1,11 @@
 """The printed agenda, read back out of the PDF."""
 
+import re
+import shutil
+import subprocess
 from io import BytesIO
 
+import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
@@ -110,3 +114,85 @@ def test_markup_is_printed_as_literal_text(client, db_session) -> None:
     text, _pages = _text(client.get(f"/editions/{edition.slug}/agenda.pdf").content)
     assert text.count("<script>alert(1)</script> & Co") >= 3
     assert "Hall <b>" in text and "Chief & Director" in text
+
+
+FIRST_PAGE = {
+    "en": (
+        "High-level meeting of heads of counter-terrorism and security agencies in",
+        "United Nations Office of Counter-Terrorism",
+        "Kingdom of Morocco",
+        "Programme",
+        "Distr.: General",
+        "Original: English",
+        "Plenary hall",
+    ),
+    "fr": (
+        "Bureau des Nations Unies de lutte contre le terrorisme",
+        "Royaume du Maroc",
+        "Programme",
+        "Distr. générale",
+        "Original : anglais",
+        "Salle plénière",
+        "Cérémonie d'ouverture",
+    ),
+    "ar": (
+        "مكتب الأمم المتحدة لمكافحة الإرهاب",
+        "المملكة المغربية",
+        "البرنامج",
+        "التوزيع: عام",
+        "الأصل: بالإنكليزية",
+        "قاعة الجلسات العامة",
+        "حفل الافتتاح",
+    ),
+}
+
+
+def test_programme_reads_as_a_meeting_document_in_each_language(client, db_session) -> None:
+    """Organisers, the meeting's title, venue and dates, symbol, distribution and original
+    language on the first page; the text copied out of each PDF is the text as typed
+    (Arabic ligatures such as لأ and لإ included)."""
+    edition = _agenda(db_session)
+    publish(db_session, edition)
+    for language, expected in FIRST_PAGE.items():
+        content = client.get(f"/editions/{edition.slug}/agenda.pdf?lang={language}").content
+        first = PdfReader(BytesIO(content)).pages[0].extract_text()
+        for text in expected:
+            assert text in first, (language, text, first)
+        assert "MP/2027/PROG" in first and "Rabat" in first
+
+
+def test_a_revision_carries_its_symbol_in_french_typography(client, db_session) -> None:
+    edition = _agenda(db_session)
+    publish(db_session, edition)
+    make_agenda_item(
+        db_session,
+        edition,
+        starts_at="2027-06-03T15:00",
+        ends_at="2027-06-03T16:00",
+        title_en="Closing",
+    )
+    publish(db_session, edition, "Closing added")
+    text, _pages = _text(client.get(f"/editions/{edition.slug}/agenda.pdf?lang=fr").content)
+    assert "MP/2027/PROG/Rev.1" in text and "Rév." not in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_text_copied_with_pdftotext_is_the_text_as_typed(client, db_session) -> None:
+    """pdftotext (what a reader's viewer does on copy) once gave "جدول ا ل أعمال": spaced
+    letters split the Arabic joining."""
+    edition = _agenda(db_session)
+    publish(db_session, edition)
+    for language, expected in FIRST_PAGE.items():
+        content = client.get(f"/editions/{edition.slug}/agenda.pdf?lang={language}").content
+        text = subprocess.run(
+            [shutil.which("pdftotext") or "pdftotext", "-", "-"],
+            input=content,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        # pdftotext marks each right-to-left run with embedding controls: not typed text.
+        text = re.sub("[\u202a-\u202e\u2066-\u2069]", "", text)
+        # Not the first (it wraps differently in pdftotext's lines), nor "label: value",
+        # whose colon pdftotext moves beside the Arabic word ("التوزيع :عام").
+        for typed in [typed for typed in expected[1:] if ":" not in typed]:
+            assert typed in text, (language, typed, text)
