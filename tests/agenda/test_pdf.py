@@ -131,7 +131,7 @@ FIRST_PAGE = {
         "Royaume du Maroc",
         "Programme",
         "Distr. générale",
-        "Original : anglais",
+        "Original\u202f: anglais",
         "Salle plénière",
         "Cérémonie d'ouverture",
     ),
