@@ -85,6 +85,9 @@ def read_code(code: str) -> tuple[int, int] | None:
         raw = base64.b32decode(cleaned + "======")
     except ValueError:
         return None
+    if base64.b32encode(raw).decode().rstrip("=") != cleaned:
+        # The last letter carries two unused bits: only one spelling of a code is genuine.
+        return None
     key = _key()
     tag, masked = raw[:TAG_BYTES], raw[TAG_BYTES:]
     payload = bytes(a ^ b for a, b in zip(masked, _mask(key, tag), strict=True))

@@ -37,6 +37,24 @@ def test_a_tampered_code_is_unknown(db_session, edition) -> None:  # noqa: ANN00
     assert person.checked_in_at is None
 
 
+def test_only_one_spelling_of_a_code_is_read(db_session, edition) -> None:  # noqa: ANN001
+    """The code's last letter holds two bits that no byte uses; a letter differing only in
+    those bits decodes to the same bytes and must still be refused."""
+    delegation, _ = make_delegation(db_session, edition)
+    person = make_participant(db_session, edition, delegation)
+    code = badges_service.badge_code(person)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    same_bits = [
+        letter
+        for letter in alphabet
+        if letter != code[-1] and alphabet.index(letter) >> 2 == alphabet.index(code[-1]) >> 2
+    ]
+    assert len(same_bits) == 3
+    for letter in same_bits:
+        assert badges_service.read_code(code[:-1] + letter) is None
+    assert badges_service.read_code(code) == (person.id, person.badge_serial % 65536)
+
+
 def test_a_code_of_another_edition_is_unknown(db_session, edition) -> None:  # noqa: ANN001
     delegation, _ = make_delegation(db_session, edition)
     person = make_participant(db_session, edition, delegation)
