@@ -190,21 +190,37 @@ def invite_entities(
             focal_point_language=invitation_in.focal_point_language,
             quota_override=invitation_in.quota_override,
         )
-        token = _new_token(delegation)
-        db_session.add(delegation)
-        db_session.flush()
-        audit.record(
-            db_session,
-            actor=actor,
-            action="delegation.invite",
-            subject=delegation,
-            edition_id=edition.id,
-            after=snapshot(delegation, ["entity_id", "status", "quota_override"]),
+        issued.append(
+            _invite(db_session, edition, settings, delegation, entity, actor, "quota_override")
         )
-        _queue_invitation(db_session, edition, settings, delegation, entity, token)
-        issued.append(IssuedLink(delegation, entity, registration_url(token)))
     db_session.commit()
     return issued
+
+
+def _invite(
+    db_session: Session,
+    edition: Edition,
+    settings: RegistrationSettings,
+    delegation: Delegation,
+    entity: Entity,
+    actor: Actor,
+    audited: str,
+) -> IssuedLink:
+    """Store a new delegation with its private link, audit it (with the ``audited`` field
+    besides its entity and status) and queue the focal point's invitation."""
+    token = _new_token(delegation)
+    db_session.add(delegation)
+    db_session.flush()
+    audit.record(
+        db_session,
+        actor=actor,
+        action="delegation.invite",
+        subject=delegation,
+        edition_id=edition.id,
+        after=snapshot(delegation, ["entity_id", "status", audited]),
+    )
+    _queue_invitation(db_session, edition, settings, delegation, entity, token)
+    return IssuedLink(delegation, entity, registration_url(token))
 
 
 def reissue_link(
@@ -507,19 +523,11 @@ def invite_focal_points(
             focal_point_email=row.email,
             focal_point_language=row.language,
         )
-        token = _new_token(delegation)
-        db_session.add(delegation)
-        db_session.flush()
-        audit.record(
-            db_session,
-            actor=actor,
-            action="delegation.invite",
-            subject=delegation,
-            edition_id=edition.id,
-            after=snapshot(delegation, ["entity_id", "status", "focal_point_language"]),
+        issued.append(
+            _invite(
+                db_session, edition, settings, delegation, row.entity, actor, "focal_point_language"
+            )
         )
-        _queue_invitation(db_session, edition, settings, delegation, row.entity, token)
-        issued.append(IssuedLink(delegation, row.entity, registration_url(token)))
     db_session.commit()
     return issued
 

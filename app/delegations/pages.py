@@ -1,6 +1,7 @@
 """Organiser pages for registration: settings, invitations, the delegations table, a
 delegation's detail with bulk accreditation, requests to take part, and the outbox."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Request, UploadFile
@@ -52,6 +53,24 @@ def _detail_error(
     context = forms.detail_context(request, view, _errors(request, error))
     context.update(extra)
     return render(request, "delegations/detail.html", context, status_code=error.status_code)
+
+
+def _change_delegation(
+    request: Request,
+    db_session: DbSessionDep,
+    edition: Edition,
+    delegation: Delegation,
+    change: Callable[[], object],
+    done: str,
+    **typed: object,
+) -> Response:
+    """Make one organiser change to a delegation: back to its page saying what was done
+    (``done``), or its page again with the error next to the field and what was ``typed``."""
+    try:
+        change()
+    except DomainError as error:
+        return _detail_error(request, db_session, edition, delegation, error, **typed)
+    return _to(request, "delegation_detail", done, slug=edition.slug, delegation_id=delegation.id)
 
 
 def _settings_page(
@@ -282,22 +301,19 @@ def delegation_status(
     status: Annotated[DelegationStatus, Form()],
 ) -> Response:
     """Confirm, decline, withdraw or reopen a delegation."""
-    try:
-        review.change_delegation_status(
+    return _change_delegation(
+        request,
+        db_session,
+        edition,
+        delegation,
+        lambda: review.change_delegation_status(
             db_session,
             edition=edition,
             delegation=delegation,
             status=status,
             actor=actor_for(account),
-        )
-    except DomainError as error:
-        return _detail_error(request, db_session, edition, delegation, error)
-    return _to(
-        request,
-        "delegation_detail",
+        ),
         N_("Status changed."),
-        slug=edition.slug,
-        delegation_id=delegation.id,
     )
 
 
@@ -317,8 +333,12 @@ def delegation_focal_point(
     focal_point_language: Annotated[str, Form(max_length=5)] = "en",
 ) -> Response:
     """Correct the focal point's name, email and language."""
-    try:
-        invitations.update_focal_point(
+    return _change_delegation(
+        request,
+        db_session,
+        edition,
+        delegation,
+        lambda: invitations.update_focal_point(
             db_session,
             edition=edition,
             delegation=delegation,
@@ -326,20 +346,13 @@ def delegation_focal_point(
             email=focal_point_email,
             language=focal_point_language,
             actor=actor_for(account),
-        )
-    except DomainError as error:
-        typed = {
+        ),
+        N_("Focal point's contact saved."),
+        focal_values={
             "focal_point_name": focal_point_name,
             "focal_point_email": focal_point_email,
             "focal_point_language": focal_point_language,
-        }
-        return _detail_error(request, db_session, edition, delegation, error, focal_values=typed)
-    return _to(
-        request,
-        "delegation_detail",
-        N_("Focal point's contact saved."),
-        slug=edition.slug,
-        delegation_id=delegation.id,
+        },
     )
 
 
@@ -357,22 +370,19 @@ def delegation_quota(
     quota_override: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Give the delegation its own quota (empty: the edition's default)."""
-    try:
-        review.set_quota_override(
+    return _change_delegation(
+        request,
+        db_session,
+        edition,
+        delegation,
+        lambda: review.set_quota_override(
             db_session,
             edition=edition,
             delegation=delegation,
             quota_override=forms.quota_from_form(quota_override),
             actor=actor_for(account),
-        )
-    except DomainError as error:
-        return _detail_error(request, db_session, edition, delegation, error)
-    return _to(
-        request,
-        "delegation_detail",
+        ),
         N_("Quota saved."),
-        slug=edition.slug,
-        delegation_id=delegation.id,
     )
 
 
