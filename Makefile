@@ -33,11 +33,11 @@ run: $(STAMP)
 test: test-sqlite test-postgres lint
 
 test-sqlite: $(STAMP)
-	env -u TEST_DATABASE_URL $(PY) -m pytest -q -n 2
+	env -u TEST_DATABASE_URL $(PY) -m pytest -q -n 2 --durations=10
 
 test-postgres: $(STAMP)
-	@if [ -n "$$TEST_DATABASE_URL" ]; then $(PY) -m pytest -q -n 2; \
-	else .ci/with-postgres $(PY) -m pytest -q -n 2; fi
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(PY) -m pytest -q -n 2 --durations=10; \
+	else .ci/with-postgres $(PY) -m pytest -q -n 2 --durations=10; fi
 
 ## Fails when pyproject.toml and uv.lock disagree (a dependency changed without `make upgrade`).
 lock-check: $(UV)
