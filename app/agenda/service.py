@@ -84,6 +84,9 @@ def get_item(db_session: Session, *, edition: Edition, item_id: int) -> Editable
         select(AgendaSpeaker)
         .where(AgendaSpeaker.item_id == item_id)
         .order_by(col(AgendaSpeaker.position))
+        # As stored now, not as first read in this unit of work (an item's version is
+        # compared after its row is locked).
+        .execution_options(populate_existing=True)
     ).all()
     return EditableItem(item, list(speakers))
 

@@ -32,7 +32,7 @@ from app.delegations.schemas import (
 )
 from app.entities.models import EntityType
 from app.mail import service as mail_service
-from app.web.conditional import check_if_match, row_etag, set_etag
+from app.web.conditional import check_if_match, set_etag
 from app.web.pagination import PageDep, paginate
 from app.web.params import RowId
 from app.web.templating import absolute_url
@@ -91,7 +91,7 @@ def update_registration_settings(
     account: CurrentAccount,
 ) -> RegistrationSettingsRead:
     """Set the window (times in the edition's time zone), quota and eligibility."""
-    check_if_match(request, row_etag(windows.settings_of(db_session, edition)))
+    check_if_match(request, db_session, windows.settings_of(db_session, edition))
     windows.update_registration_settings(
         db_session, edition=edition, settings_in=settings_in, actor=actor_for(account)
     )
@@ -175,7 +175,7 @@ def change_delegation_status(
     account: CurrentAccount,
 ) -> DelegationRead:
     """Change a delegation's status (confirm, decline, withdraw, reopen) or its quota."""
-    check_if_match(request, row_etag(delegation))
+    check_if_match(request, db_session, delegation)
     review.update_delegation(
         db_session,
         edition=edition,
@@ -298,7 +298,7 @@ def update_participant(
     current = delegations_service.get_participant(
         db_session, delegation=delegation, participant_id=participant_id
     )
-    check_if_match(request, row_etag(current))
+    check_if_match(request, db_session, current)
     participant = participants.save_participant(
         db_session,
         edition=edition,
@@ -329,7 +329,7 @@ def delete_participant(
     current = delegations_service.get_participant(
         db_session, delegation=delegation, participant_id=participant_id
     )
-    check_if_match(request, row_etag(current))
+    check_if_match(request, db_session, current)
     participants.remove_participant(
         db_session,
         edition=edition,

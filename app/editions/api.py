@@ -20,7 +20,7 @@ from app.editions.schemas import (
     TransitionRequest,
 )
 from app.history import service as history_service
-from app.web.conditional import check_if_match, row_etag, set_etag
+from app.web.conditional import check_if_match, set_etag
 from app.web.pagination import PageDep, paginate
 from app.web.templating import absolute_url
 
@@ -129,7 +129,7 @@ def update_edition(
     account: CurrentAccount,
 ) -> EditionRead:
     """Change an edition's details."""
-    check_if_match(request, row_etag(edition))
+    check_if_match(request, db_session, edition)
     edition = editions_service.update_edition(
         db_session, edition=edition, edition_in=edition_in, actor=actor_for(account)
     )

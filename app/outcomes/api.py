@@ -18,7 +18,7 @@ from app.outcomes.schemas import (
     OutcomeUpdate,
     StatementId,
 )
-from app.web.conditional import check_if_match, row_etag, set_etag
+from app.web.conditional import check_if_match, set_etag
 from app.web.pagination import PageDep, paginate
 from app.web.templating import absolute_url
 
@@ -108,7 +108,7 @@ def update_outcome(
 ) -> OutcomeDetail:
     """Change a statement not yet published; a change of text makes a new revision."""
     statement = _statement(request, db_session, edition, statement_id)
-    check_if_match(request, row_etag(statement))
+    check_if_match(request, db_session, statement)
     statement = outcomes_service.update_statement(
         db_session, statement=statement, statement_in=statement_in, actor=actor_for(account)
     )
