@@ -24,7 +24,7 @@ from app.auth.service import actor_for
 from app.db import DbSessionDep
 from app.editions.dependencies import VisibleEdition
 from app.web.conditional import check_if_match, row_etag, set_etag
-from app.web.pagination import PageDep, paginate
+from app.web.pagination import PageDep, paged
 from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/editions/{slug}/agenda", tags=["agenda"])
@@ -63,9 +63,9 @@ def list_items(
     page: PageDep,
 ) -> list[AgendaItemRead]:
     """The working agenda (published or not) in programme order, for organisers."""
-    entries = agenda_service.list_items(db_session, edition=edition)
+    entries = agenda_service.page_items(db_session, edition=edition, page=page)
     return [
-        item_read(entry, edition.time_zone) for entry in paginate(request, response, entries, page)
+        item_read(entry, edition.time_zone) for entry in paged(request, response, entries, page)
     ]
 
 
@@ -165,10 +165,10 @@ def list_revisions(
     page: PageDep,
 ) -> list[AgendaRevisionRead]:
     """Published revisions, newest first."""
-    revisions = publishing.list_revisions(db_session, edition=edition)
+    revisions = publishing.page_revisions(db_session, edition=edition, page=page)
     return [
         _revision_read(request, edition.slug, revision)
-        for revision in paginate(request, response, revisions, page)
+        for revision in paged(request, response, revisions, page)
     ]
 
 

@@ -19,7 +19,7 @@ from app.outcomes.schemas import (
     StatementId,
 )
 from app.web.conditional import check_if_match, set_etag
-from app.web.pagination import PageDep, paginate
+from app.web.pagination import PageDep, paged
 from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/editions/{slug}/outcomes", tags=["outcomes"])
@@ -49,12 +49,12 @@ def list_outcomes(
     page: PageDep,
 ) -> list[OutcomeRead]:
     """The edition's statements: published ones, and drafts too for organisers."""
-    statements = outcomes_service.list_statements(
-        db_session, edition=edition, published_only=not _signed_in(request)
+    statements = outcomes_service.page_statements(
+        db_session, edition=edition, published_only=not _signed_in(request), page=page
     )
     return [
         outcome_read(request, edition, s, request.state.language)
-        for s in paginate(request, response, statements, page)
+        for s in paged(request, response, statements, page)
     ]
 
 
@@ -172,8 +172,8 @@ def list_outcome_revisions(
 ) -> list[OutcomeRevisionRead]:
     """Every revision of the statement's text: number, who and when."""
     statement = _statement(request, db_session, edition, statement_id)
-    revisions = outcomes_service.list_revisions(db_session, statement=statement)
+    revisions = outcomes_service.page_revisions(db_session, statement=statement, page=page)
     return [
         OutcomeRevisionRead(number=r.number, actor=r.actor_label, created_at=r.created_at)
-        for r in paginate(request, response, revisions, page)
+        for r in paged(request, response, revisions, page)
     ]
