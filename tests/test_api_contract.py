@@ -279,3 +279,22 @@ def test_a_page_is_read_from_the_database_not_cut_from_the_whole_list(
     reads = [s for s in counter.statements if "entity" in s and "alembic" not in s]
     assert any("LIMIT" in s.upper() and "OFFSET" in s.upper() for s in reads), reads
     assert any("count(" in s.lower() for s in reads), reads
+
+
+def test_what_the_api_answers_a_client_is_declared_on_the_operation(client, db_session) -> None:  # noqa: ANN001
+    """Answers that come from the server's common rules, not the route: a token that is not
+    valid is refused on every operation, an oversized body on every one that takes one."""
+    operations = _operations(client.get("/openapi.json").json())
+    refused = client.get("/api/v1/entities", headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 401 and refused.headers["content-type"] == PROBLEM
+    edition = make_edition(db_session)
+    too_large = client.post(
+        f"/api/v1/editions/{edition.slug}/agenda/items",
+        content=b"{" + b" " * 5_000_000 + b"}",
+        headers={**auth_headers(db_session), "Content-Type": "application/json"},
+    )
+    assert too_large.status_code == 413 and too_large.headers["content-type"] == PROBLEM
+    for name, operation in operations.items():
+        assert "401" in operation["responses"], name
+        if "requestBody" in operation:
+            assert "413" in operation["responses"], name
