@@ -73,6 +73,8 @@ def check_if_match(
     """Lock the item's row until the write commits, then refuse the write if its If-Match
     names another version than the one stored now (``etag_of`` computes the ETag of an item
     shown with other rows; by default the row's own)."""
+    if not sa_inspect(row).has_identity:
+        return  # never stored (defaults): nobody can have changed it, the write creates it
     if_match = request.headers.get("if-match")
     if not lock_row(db_session, row):
         raise PreconditionFailed(CHANGED)
@@ -83,7 +85,10 @@ def check_if_match(
 def changed_since(db_session: Session, row: Any, version: str) -> bool:
     """Whether a form opened on ``version`` of the row (its ETag, sent back in a hidden
     field) is saved after someone else changed it; the row is locked first, as for
-    If-Match, so that the comparison and the save are one step. No version, no refusal."""
+    If-Match, so that the comparison and the save are one step. No version, no refusal;
+    an object never stored (defaults) cannot have been changed."""
+    if not sa_inspect(row).has_identity:
+        return False
     if not lock_row(db_session, row):
         return True
     return bool(version) and version != row_etag(row)

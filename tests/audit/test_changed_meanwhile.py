@@ -98,3 +98,23 @@ def test_a_save_without_a_change_meanwhile_is_made(client, db_session) -> None: 
     assert saved.status_code == 303
     db_session.refresh(edition)
     assert edition.venue == TYPED
+
+
+def test_settings_never_saved_are_saved_from_their_form_and_with_their_etag(
+    client,  # noqa: ANN001
+    db_session,  # noqa: ANN001
+) -> None:
+    edition = make_edition(db_session)
+    sign_in(client, db_session)
+    path = f"/admin/editions/{edition.slug}/registration"
+    saved = press(client, client.get(path).text, "Save", {"default_quota": "4"})
+    assert saved.status_code == 200 and "Registration settings saved." in saved.text
+    assert settings_of(db_session, edition).default_quota == 4
+
+    other = make_edition(db_session)
+    api = f"/api/v1/editions/{other.slug}/registration"
+    headers = auth_headers(db_session)
+    etag = client.get(api, headers=headers).headers["etag"]
+    put = client.put(api, json={"default_quota": 6}, headers={**headers, "If-Match": etag})
+    assert put.status_code == 200, put.text
+    assert put.json()["default_quota"] == 6
