@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import anyio
 from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, inspect
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import InvalidRequestError
 from sqlmodel import Session, SQLModel, create_engine
 
 NAMING_CONVENTION = {
@@ -203,3 +204,20 @@ def begin_immediate(db_session: Session) -> None:
     if db_session.in_transaction():
         db_session.commit()
     db_session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def lock_row(db_session: Session, row: Any) -> bool:
+    """Read the row again and hold it until the unit of work ends, so that a check made on
+    it and the write that follows are one step: SELECT ... FOR UPDATE on PostgreSQL (a
+    concurrent writer of the row waits for this one, then reads what it committed); on
+    SQLite the writing transaction holds the database's write lock (BEGIN IMMEDIATE).
+    False when the row is gone; True for an object never stored (defaults), with nothing
+    to lock."""
+    if not inspect(row).has_identity:
+        return True
+    begin_immediate(db_session)
+    try:
+        db_session.refresh(row, with_for_update=True)
+    except InvalidRequestError:  # deleted meanwhile
+        return False
+    return True

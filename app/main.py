@@ -28,7 +28,12 @@ from app.web.middleware import (
     RequestTooLarge,
 )
 from app.web.openapi import install_openapi, operation_id
-from app.web.problems import domain_problem, problem_response, validation_problem
+from app.web.problems import (
+    domain_problem,
+    is_for_programs,
+    problem_response,
+    validation_problem,
+)
 from app.web.security_headers import SecurityHeadersMiddleware, swagger_ui
 from app.web.templating import render
 
@@ -166,7 +171,7 @@ def _include_routers(app: FastAPI) -> None:
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return is_for_programs(request.url.path)
 
 
 def _gettext_for(request: Request) -> Callable[[str], str]:

@@ -210,3 +210,91 @@ def test_editions_and_statements_refuse_stale_writes_too(client, db_session) -> 
         assert changed.status_code == 200, changed.text
         again = client.patch(url, json=change, headers={**headers, "If-Match": etag})
         assert again.status_code == 412, url
+
+
+def _walk(client, path: str, headers: dict, limit: int = 2) -> tuple[list, set[int]]:  # noqa: ANN001
+    """Every entry of a list read page by page, and the totals announced on the way."""
+    entries, totals, offset = [], set(), 0
+    while True:
+        sep = "&" if "?" in path else "?"
+        page = client.get(f"{path}{sep}limit={limit}&offset={offset}", headers=headers)
+        assert page.status_code == 200, (path, page.text)
+        totals.add(int(page.headers["x-total-count"]))
+        entries += page.json()
+        if 'rel="next"' not in page.headers["link"]:
+            return entries, totals
+        offset += limit
+
+
+def test_reading_every_list_page_by_page_gives_the_whole_list_in_its_order(
+    client,  # noqa: ANN001
+    db_session,  # noqa: ANN001
+) -> None:
+    from tests.factories import make_delegation, make_participant, make_statement
+
+    edition = make_edition(db_session)
+    for hour in (11, 9, 10):
+        make_agenda_item(
+            db_session,
+            edition,
+            title_en=f"At {hour}",
+            starts_at=f"2027-06-02T{hour:02d}:00",
+            ends_at=f"2027-06-02T{hour:02d}:30",
+        )
+    codes = ("UNOCT", "VAT", "MAR", "KEN")
+    delegations = [make_delegation(db_session, edition, code=code)[0] for code in codes]
+    for role in ("member", "adviser", "head", "member"):
+        make_participant(db_session, edition, delegations[0], role=role)
+    for title in ("First", "Second", "Third"):
+        make_statement(db_session, edition, title_en=title)
+    headers = auth_headers(db_session)
+    base = f"/api/v1/editions/{edition.slug}"
+    for path in (
+        "/api/v1/entities",
+        "/api/v1/entities?entity_type=member_state",
+        "/api/v1/editions",
+        f"{base}/agenda/items",
+        f"{base}/delegations",
+        f"{base}/delegations/{delegations[0].id}/participants",
+        f"{base}/outcomes",
+    ):
+        whole = client.get(path, headers=headers).json()
+        walked, totals = _walk(client, path, headers, limit=2 if len(whole) < 20 else 50)
+        assert walked == whole and totals == {len(whole)}, path
+    members = client.get(f"{base}/delegations/{delegations[0].id}/participants", headers=headers)
+    assert [p["role"] for p in members.json()] == ["head", "member", "member", "adviser"]
+    listed = client.get(f"{base}/delegations", headers=headers).json()
+    assert [d["entity_code"] for d in listed] == ["KEN", "MAR", "VAT", "UNOCT"]
+    items = client.get(f"{base}/agenda/items", headers=headers).json()
+    assert [item["title_en"] for item in items] == ["At 9", "At 10", "At 11"]
+
+
+def test_a_page_is_read_from_the_database_not_cut_from_the_whole_list(
+    client,  # noqa: ANN001
+    count_queries,  # noqa: ANN001
+) -> None:
+    with count_queries() as counter:
+        page = client.get("/api/v1/entities?limit=10&offset=20")
+    assert page.status_code == 200 and len(page.json()) == 10
+    reads = [s for s in counter.statements if "entity" in s and "alembic" not in s]
+    assert any("LIMIT" in s.upper() and "OFFSET" in s.upper() for s in reads), reads
+    assert any("count(" in s.lower() for s in reads), reads
+
+
+def test_what_the_api_answers_a_client_is_declared_on_the_operation(client, db_session) -> None:  # noqa: ANN001
+    """Answers that come from the server's common rules, not the route: a token that is not
+    valid is refused on every operation, an oversized body on every one that takes one."""
+    operations = _operations(client.get("/openapi.json").json())
+    refused = client.get("/api/v1/entities", headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 401 and refused.headers["content-type"] == PROBLEM
+    edition = make_edition(db_session)
+    too_large = client.post(
+        f"/api/v1/editions/{edition.slug}/agenda/items",
+        content=b"{" + b" " * 5_000_000 + b"}",
+        headers={**auth_headers(db_session), "Content-Type": "application/json"},
+    )
+    assert too_large.status_code == 413 and too_large.headers["content-type"] == PROBLEM
+    for name, operation in operations.items():
+        assert "401" in operation["responses"], name
+        if "requestBody" in operation:
+            assert "413" in operation["responses"], name

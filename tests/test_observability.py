@@ -18,6 +18,7 @@ from tests.factories import (
     open_registration,
     participant_data,
     publish,
+    sign_in,
 )
 
 
@@ -37,15 +38,24 @@ def _value(samples: dict, name: str, **labels: str) -> float:
 
 
 def test_metrics_are_for_viewers_and_above_not_the_public(client, db_session) -> None:
+    # A scraper is a program: no redirect to a sign-in page, but a 401 problem asking for a
+    # bearer token.
     anonymous = client.get("/metrics", follow_redirects=False)
-    assert anonymous.status_code == 303
-    assert anonymous.headers["location"].startswith("/admin/sign-in")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    assert anonymous.headers["content-type"] == "application/problem+json"
+    assert anonymous.json()["detail"] == "Authentication required: send a bearer token."
     assert "marrakech_" not in anonymous.text
     refused = client.get("/metrics", headers={"Authorization": "Bearer not-a-token"})
-    assert refused.status_code == 401
+    assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
     assert "marrakech_" not in refused.text
     viewer = auth_headers(db_session, role=Role.viewer)
-    assert client.get("/metrics", headers=viewer).status_code == 200
+    scraped = client.get("/metrics", headers=viewer)
+    assert scraped.status_code == 200 and "marrakech_" in scraped.text
+    # An organiser's browser keeps seeing them.
+    sign_in(client, db_session)
+    browser = client.get("/metrics", follow_redirects=False)
+    assert browser.status_code == 200 and "marrakech_" in browser.text
 
 
 def test_requests_are_counted_by_route_template_never_by_the_private_link(

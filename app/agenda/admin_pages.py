@@ -13,10 +13,10 @@ from app.agenda.models import INTERPRETATION_LANGUAGES, AgendaItemKind, Visibili
 from app.agenda.presenters import FIELD_LABELS, ChangeView, change_views, item_form
 from app.agenda.schemas import AgendaItemForm, FormInvalid
 from app.agenda.service import EditableItem
-from app.audit import service as audit_service
+from app.audit.presenters import changed_meanwhile
 from app.auth.access import Access, CurrentAccount, allow
 from app.auth.service import actor_for
-from app.db import DbSessionDep
+from app.db import DbSessionDep, lock_row
 from app.editions.dependencies import VisibleEdition
 from app.editions.models import Edition
 from app.errors import DomainError
@@ -96,12 +96,14 @@ def _editor_context(
 def _changed_meanwhile(
     request: Request, db_session: DbSessionDep, edition: Edition, entry: EditableItem
 ) -> str:
-    language = request.state.language
-    change = audit_service.last_change(db_session, subject=entry.item)
-    if change is None:
-        return gettext(language, CHANGED_MEANWHILE)
-    when = change.occurred_at.astimezone(ZoneInfo(edition.time_zone)).strftime("%Y-%m-%d %H:%M")
-    return gettext(language, CHANGED_MEANWHILE_BY, who=change.actor_label, when=when)
+    return changed_meanwhile(
+        db_session,
+        subject=entry.item,
+        language=request.state.language,
+        time_zone=edition.time_zone,
+        anonymous=CHANGED_MEANWHILE,
+        named=CHANGED_MEANWHILE_BY,
+    )
 
 
 @router.get("", name="agenda_editor", dependencies=[allow(Access.viewer)])
@@ -155,6 +157,8 @@ def update_item(
 ) -> Response:
     """Save the item, keeping speakers' links to participants by name; if someone else
     changed it since the form was opened, show the form again as typed, with who and when."""
+    lock_row(db_session, entry.item)  # compared and saved in one step
+    entry = agenda_service.get_item(db_session, edition=edition, item_id=entry.item.id or 0)
     current_version = row_etag(entry.item, *entry.speakers)
     if form.version and form.version != current_version:
         message = _changed_meanwhile(request, db_session, edition, entry)

@@ -18,15 +18,28 @@ from app.agenda.schemas import (
     AgendaRevisionRead,
     PublishIn,
 )
+from app.agenda.service import EditableItem
 from app.auth.access import Access, CurrentAccount, allow
 from app.auth.service import actor_for
 from app.db import DbSessionDep
 from app.editions.dependencies import VisibleEdition
 from app.web.conditional import check_if_match, row_etag, set_etag
-from app.web.pagination import PageDep, paginate
+from app.web.pagination import PageDep, paged
 from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/editions/{slug}/agenda", tags=["agenda"])
+
+
+def _check_if_match(
+    request: Request, db_session: DbSessionDep, edition: VisibleEdition, entry: EditableItem
+) -> None:
+    """Lock the item, then compare its version (its row and its speakers) to If-Match."""
+
+    def stored_etag() -> str:
+        stored = agenda_service.get_item(db_session, edition=edition, item_id=entry.item.id or 0)
+        return row_etag(stored.item, *stored.speakers)
+
+    check_if_match(request, db_session, entry.item, etag_of=stored_etag)
 
 
 def _revision_read(
@@ -50,9 +63,9 @@ def list_items(
     page: PageDep,
 ) -> list[AgendaItemRead]:
     """The working agenda (published or not) in programme order, for organisers."""
-    entries = agenda_service.list_items(db_session, edition=edition)
+    entries = agenda_service.page_items(db_session, edition=edition, page=page)
     return [
-        item_read(entry, edition.time_zone) for entry in paginate(request, response, entries, page)
+        item_read(entry, edition.time_zone) for entry in paged(request, response, entries, page)
     ]
 
 
@@ -103,7 +116,7 @@ def update_item(
     account: CurrentAccount,
 ) -> AgendaItemRead:
     """Change an item; its uid is kept so that calendars update the same event."""
-    check_if_match(request, row_etag(entry.item, *entry.speakers))
+    _check_if_match(request, db_session, edition, entry)
     entry = agenda_service.update_item(
         db_session, edition=edition, item=entry.item, item_in=item_in, actor=actor_for(account)
     )
@@ -125,7 +138,7 @@ def delete_item(
     account: CurrentAccount,
 ) -> Response:
     """Remove an item from the working agenda (published revisions keep it)."""
-    check_if_match(request, row_etag(entry.item, *entry.speakers))
+    _check_if_match(request, db_session, edition, entry)
     agenda_service.delete_item(
         db_session, edition=edition, item=entry.item, actor=actor_for(account)
     )
@@ -152,10 +165,10 @@ def list_revisions(
     page: PageDep,
 ) -> list[AgendaRevisionRead]:
     """Published revisions, newest first."""
-    revisions = publishing.list_revisions(db_session, edition=edition)
+    revisions = publishing.page_revisions(db_session, edition=edition, page=page)
     return [
         _revision_read(request, edition.slug, revision)
-        for revision in paginate(request, response, revisions, page)
+        for revision in paged(request, response, revisions, page)
     ]
 
 

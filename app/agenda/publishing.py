@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from app.agenda import service as agenda_service
 from app.agenda.models import AgendaPdf, AgendaRevision, Visibility
@@ -15,6 +16,7 @@ from app.audit.service import Actor
 from app.editions.models import Edition
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
+from app.paging import Page, Paged, fetch_page
 from app.timestamps import utcnow
 
 # Fields that do not change what a reader or a calendar sees of an item.
@@ -151,9 +153,8 @@ def publish_agenda(
     return revision
 
 
-def list_revisions(db_session: Session, *, edition: Edition) -> list[RevisionSummary]:
-    """Every published revision of the edition, newest first, without their items."""
-    rows = db_session.exec(
+def _revisions(edition: Edition) -> Select:
+    return (
         select(
             AgendaRevision.id,
             AgendaRevision.number,
@@ -162,8 +163,20 @@ def list_revisions(db_session: Session, *, edition: Edition) -> list[RevisionSum
         )
         .where(AgendaRevision.edition_id == edition.id)
         .order_by(col(AgendaRevision.number).desc())
-    ).all()
+    )
+
+
+def list_revisions(db_session: Session, *, edition: Edition) -> list[RevisionSummary]:
+    """Every published revision of the edition, newest first, without their items."""
+    rows = db_session.exec(_revisions(edition)).all()
     return [RevisionSummary(row[0] or 0, row[1], row[2], row[3]) for row in rows]
+
+
+def page_revisions(db_session: Session, *, edition: Edition, page: Page) -> Paged[RevisionSummary]:
+    """One page of the edition's published revisions, newest first."""
+    result = fetch_page(db_session, _revisions(edition), page)
+    summaries = [RevisionSummary(row[0] or 0, row[1], row[2], row[3]) for row in result.entries]
+    return Paged(summaries, result.total)
 
 
 def get_revision(db_session: Session, *, edition: Edition, number: int) -> AgendaRevision:

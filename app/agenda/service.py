@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
+from sqlmodel.sql.expression import Select
 
 from app import translation_status
 from app.agenda.models import AgendaItem, AgendaSpeaker
@@ -18,6 +19,7 @@ from app.delegations.models import Participant
 from app.editions.models import Edition
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
+from app.paging import Page, Paged, fetch_page
 from app.timestamps import utcnow
 
 TRANSLATED_FIELDS = ("title", "description")
@@ -57,13 +59,26 @@ def local(value: datetime, time_zone: str) -> datetime:
     return value.astimezone(ZoneInfo(time_zone))
 
 
-def list_items(db_session: Session, *, edition: Edition) -> list[EditableItem]:
-    """The working agenda in programme order, with speakers, in two queries."""
-    items = db_session.exec(
+def _items(edition: Edition) -> Select:
+    return (
         select(AgendaItem)
         .where(AgendaItem.edition_id == edition.id)
         .order_by(col(AgendaItem.starts_at), col(AgendaItem.position), col(AgendaItem.id))
-    ).all()
+    )
+
+
+def list_items(db_session: Session, *, edition: Edition) -> list[EditableItem]:
+    """The working agenda in programme order, with speakers, in two queries."""
+    return _with_speakers(db_session, list(db_session.exec(_items(edition))))
+
+
+def page_items(db_session: Session, *, edition: Edition, page: Page) -> Paged[EditableItem]:
+    """One page of the working agenda in programme order, with speakers."""
+    result = fetch_page(db_session, _items(edition), page)
+    return Paged(_with_speakers(db_session, result.entries), result.total)
+
+
+def _with_speakers(db_session: Session, items: list[AgendaItem]) -> list[EditableItem]:
     speakers: dict[int, list[AgendaSpeaker]] = defaultdict(list)
     if items:
         for speaker in db_session.exec(
@@ -84,6 +99,9 @@ def get_item(db_session: Session, *, edition: Edition, item_id: int) -> Editable
         select(AgendaSpeaker)
         .where(AgendaSpeaker.item_id == item_id)
         .order_by(col(AgendaSpeaker.position))
+        # As stored now, not as first read in this unit of work (an item's version is
+        # compared after its row is locked).
+        .execution_options(populate_existing=True)
     ).all()
     return EditableItem(item, list(speakers))
 

@@ -16,6 +16,7 @@ from app.db import UNSAFE_METHODS, DbSessionDep
 from app.errors import Forbidden, NotAuthenticated
 from app.i18n import N_
 from app.web.csrf import CSRF_FIELD, csrf_token_is_valid
+from app.web.problems import is_for_programs
 
 LOGIN_COOKIE = "mp_login"
 
@@ -41,7 +42,7 @@ class AccessRule:
         self.access = access
 
     async def __call__(self, request: Request, db_session: DbSessionDep) -> None:
-        is_api = request.url.path.startswith("/api/")
+        is_api = is_for_programs(request.url.path)
         account, by_token = _resolve_account(request, db_session)
         request.state.account = account
         if request.method in UNSAFE_METHODS and not by_token:

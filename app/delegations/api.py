@@ -32,8 +32,8 @@ from app.delegations.schemas import (
 )
 from app.entities.models import EntityType
 from app.mail import service as mail_service
-from app.web.conditional import check_if_match, row_etag, set_etag
-from app.web.pagination import PageDep, paginate
+from app.web.conditional import check_if_match, set_etag
+from app.web.pagination import PageDep, paged
 from app.web.params import RowId
 from app.web.templating import absolute_url
 
@@ -91,7 +91,7 @@ def update_registration_settings(
     account: CurrentAccount,
 ) -> RegistrationSettingsRead:
     """Set the window (times in the edition's time zone), quota and eligibility."""
-    check_if_match(request, row_etag(windows.settings_of(db_session, edition)))
+    check_if_match(request, db_session, windows.settings_of(db_session, edition))
     windows.update_registration_settings(
         db_session, edition=edition, settings_in=settings_in, actor=actor_for(account)
     )
@@ -113,12 +113,12 @@ def list_delegations(
 ) -> list[DelegationRead]:
     """The edition's delegations with their counts."""
     settings = windows.settings_of(db_session, edition)
-    rows = delegations_service.list_delegations(
-        db_session, edition=edition, status=status, entity_type=entity_type
+    rows = delegations_service.page_delegations(
+        db_session, edition=edition, status=status, entity_type=entity_type, page=page
     )
     return [
         delegation_read(row.delegation, row.entity, settings, row.participants, row.accredited)
-        for row in paginate(request, response, rows, page)
+        for row in paged(request, response, rows, page)
     ]
 
 
@@ -175,7 +175,7 @@ def change_delegation_status(
     account: CurrentAccount,
 ) -> DelegationRead:
     """Change a delegation's status (confirm, decline, withdraw, reopen) or its quota."""
-    check_if_match(request, row_etag(delegation))
+    check_if_match(request, db_session, delegation)
     review.update_delegation(
         db_session,
         edition=edition,
@@ -241,8 +241,8 @@ def list_participants(
     page: PageDep,
 ) -> list[ParticipantRead]:
     """A delegation's members, the head first."""
-    members = delegations_service.list_participants(db_session, delegation)
-    return [ParticipantRead.model_validate(p) for p in paginate(request, response, members, page)]
+    members = delegations_service.page_participants(db_session, delegation, page=page)
+    return [ParticipantRead.model_validate(p) for p in paged(request, response, members, page)]
 
 
 @router.post(
@@ -298,7 +298,7 @@ def update_participant(
     current = delegations_service.get_participant(
         db_session, delegation=delegation, participant_id=participant_id
     )
-    check_if_match(request, row_etag(current))
+    check_if_match(request, db_session, current)
     participant = participants.save_participant(
         db_session,
         edition=edition,
@@ -329,7 +329,7 @@ def delete_participant(
     current = delegations_service.get_participant(
         db_session, delegation=delegation, participant_id=participant_id
     )
-    check_if_match(request, row_etag(current))
+    check_if_match(request, db_session, current)
     participants.remove_participant(
         db_session,
         edition=edition,
@@ -377,10 +377,10 @@ def list_join_requests(
     page: PageDep,
 ) -> list[JoinRequestRead]:
     """Requests to take part from uninvited entities, pending first."""
-    requests = invitations.list_join_requests(db_session, edition=edition)
+    requests = invitations.page_join_requests(db_session, edition=edition, page=page)
     return [
         join_request_read(join_request, entity)
-        for join_request, entity in paginate(request, response, requests, page)
+        for join_request, entity in paged(request, response, requests, page)
     ]
 
 
@@ -422,8 +422,8 @@ def focal_list_participants(
     page: PageDep,
 ) -> list[ParticipantRead]:
     """A focal point's own members (the private link is the credential)."""
-    members = delegations_service.list_participants(db_session, delegation)
-    return [ParticipantRead.model_validate(p) for p in paginate(request, response, members, page)]
+    members = delegations_service.page_participants(db_session, delegation, page=page)
+    return [ParticipantRead.model_validate(p) for p in paged(request, response, members, page)]
 
 
 @router.post(

@@ -6,7 +6,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import case
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from app import i18n
 from app.audit import service as audit
@@ -28,6 +30,7 @@ from app.entities.models import Entity
 from app.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from app.i18n import LANGUAGES, N_
 from app.mail import service as mail_service
+from app.paging import Page, Paged, fetch_page
 from app.timestamps import utcnow
 from app.web.text_input import is_single_line, require_single_line
 
@@ -331,17 +334,28 @@ def request_to_join(
     return request
 
 
+def _join_requests(edition: Edition) -> Select:
+    decided = case((JoinRequest.status == JoinRequestStatus.pending, 0), else_=1)
+    return (
+        select(JoinRequest, Entity)
+        .join(Entity, col(Entity.id) == JoinRequest.entity_id)
+        .where(JoinRequest.edition_id == edition.id)
+        .order_by(decided, col(JoinRequest.created_at), col(JoinRequest.id))
+    )
+
+
 def list_join_requests(
     db_session: Session, *, edition: Edition
 ) -> list[tuple[JoinRequest, Entity]]:
     """Requests to take part, pending first."""
-    rows = db_session.exec(
-        select(JoinRequest, Entity)
-        .join(Entity, col(Entity.id) == JoinRequest.entity_id)
-        .where(JoinRequest.edition_id == edition.id)
-        .order_by(col(JoinRequest.created_at))
-    ).all()
-    return sorted(rows, key=lambda row: row[0].status != JoinRequestStatus.pending)
+    return list(db_session.exec(_join_requests(edition)).all())
+
+
+def page_join_requests(
+    db_session: Session, *, edition: Edition, page: Page
+) -> Paged[tuple[JoinRequest, Entity]]:
+    """One page of the requests to take part, pending first."""
+    return fetch_page(db_session, _join_requests(edition), page)
 
 
 def decide_join_request(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Request, Uplo
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from app import i18n
+from app.audit.presenters import changed_meanwhile
 from app.auth.access import Access, CurrentAccount, allow
 from app.auth.service import actor_for
 from app.db import DbSessionDep
@@ -20,6 +21,7 @@ from app.entities.models import EntityType
 from app.errors import DomainError, InvalidInput
 from app.i18n import N_, gettext
 from app.mail import service as mail_service
+from app.web.conditional import changed_since, row_etag
 from app.web.confirm import confirmation_page, is_confirmed
 from app.web.flash import set_flash
 from app.web.params import EmptyAsNone, RowId
@@ -80,6 +82,7 @@ def _settings_page(
     values: dict,
     errors: dict,
     status_code: int = 200,
+    changed_meanwhile: str | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -88,6 +91,8 @@ def _settings_page(
             "edition": edition,
             "values": values,
             "errors": errors,
+            "version": row_etag(windows.settings_of(db_session, edition)),
+            "changed_meanwhile": changed_meanwhile,
             "entity_types": list(EntityType),
             "is_open": windows.registration_is_open(
                 edition, windows.settings_of(db_session, edition)
@@ -114,8 +119,22 @@ def registration_settings(
 async def registration_settings_save(
     request: Request, edition: OrganiserEdition, db_session: DbSessionDep, account: CurrentAccount
 ) -> Response:
-    """Save the registration settings."""
+    """Save the registration settings; if someone else changed them since the form was
+    opened, show the form again as typed, with who and when."""
     form = await request.form()
+    settings = windows.settings_of(db_session, edition)
+    if changed_since(db_session, settings, str(form.get("version", ""))):
+        message = changed_meanwhile(
+            db_session,
+            subject=settings,
+            language=request.state.language,
+            time_zone=edition.time_zone,
+        )
+        values = {
+            **forms.form_values(form),
+            "allowed_entity_types": form.getlist("allowed_entity_types"),
+        }
+        return _settings_page(request, db_session, edition, values, {}, 409, message)
     try:
         windows.update_registration_settings(
             db_session,

@@ -1,10 +1,13 @@
 """Finding delegations and participants, and the locking every registration write uses."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import case
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import Select
 
 from app.auth.service import digest
 from app.db import begin_immediate, writes_from_start
@@ -13,6 +16,7 @@ from app.editions.models import Edition
 from app.entities.models import Entity, EntityType
 from app.errors import NotFound
 from app.i18n import N_
+from app.paging import Page, Paged, by_text, fetch_page
 from app.web.filenames import clean_filename
 
 ENTITY_GROUP = {
@@ -124,6 +128,19 @@ def list_participants(db_session: Session, delegation: Delegation) -> list[Parti
     return sorted(participants, key=participant_order)
 
 
+def page_participants(
+    db_session: Session, delegation: Delegation, *, page: Page
+) -> Paged[Participant]:
+    """One page of a delegation's members, in the order of ``list_participants``."""
+    rank = case(*[(Participant.role == role, index) for role, index in ROLE_ORDER.items()], else_=9)
+    query = (
+        select(Participant)
+        .where(Participant.delegation_id == delegation.id)
+        .order_by(rank, col(Participant.id))
+    )
+    return fetch_page(db_session, query, page)
+
+
 ROLE_ORDER = {"head": 0, "deputy": 1, "member": 2, "adviser": 3}
 
 
@@ -140,7 +157,7 @@ def count_members(db_session: Session, delegation: Delegation) -> int:
     ).one()
 
 
-def list_delegations(
+def _delegations(
     db_session: Session,
     *,
     edition: Edition,
@@ -148,9 +165,7 @@ def list_delegations(
     entity_type: EntityType | None = None,
     search: str | None = None,
     delegation_id: int | None = None,
-) -> list[DelegationRow]:
-    """The edition's delegations (or one of them) with their counts, in List of Participants
-    order."""
+) -> Select:
     counted = (
         select(
             col(Participant.delegation_id).label("delegation_id"),
@@ -182,11 +197,54 @@ def list_delegations(
         query = query.where(
             func.lower(Entity.name_en).like(pattern) | func.lower(Entity.code).like(pattern)
         )
-    rows = [
+    group = case(
+        *[(Entity.entity_type == kind, index) for kind, index in ENTITY_GROUP.items()], else_=2
+    )
+    return query.order_by(group, by_text(db_session, Entity.name_en), col(Delegation.id))
+
+
+def _rows(result: Sequence[Any]) -> list[DelegationRow]:
+    return [
         DelegationRow(delegation, entity, total or 0, accredited or 0)
-        for delegation, entity, total, accredited in db_session.exec(query)
+        for delegation, entity, total, accredited in result
     ]
-    return sorted(rows, key=lambda row: (entity_group(row.entity), row.entity.name_en.casefold()))
+
+
+def list_delegations(
+    db_session: Session,
+    *,
+    edition: Edition,
+    status: DelegationStatus | None = None,
+    entity_type: EntityType | None = None,
+    search: str | None = None,
+    delegation_id: int | None = None,
+) -> list[DelegationRow]:
+    """The edition's delegations (or one of them) with their counts, in List of Participants
+    order."""
+    query = _delegations(
+        db_session,
+        edition=edition,
+        status=status,
+        entity_type=entity_type,
+        search=search,
+        delegation_id=delegation_id,
+    )
+    return _rows(db_session.exec(query).all())
+
+
+def page_delegations(
+    db_session: Session,
+    *,
+    edition: Edition,
+    status: DelegationStatus | None,
+    entity_type: EntityType | None,
+    page: Page,
+) -> Paged[DelegationRow]:
+    """One page of the edition's delegations with their counts, in List of Participants
+    order."""
+    query = _delegations(db_session, edition=edition, status=status, entity_type=entity_type)
+    result = fetch_page(db_session, query, page)
+    return Paged(_rows(result.entries), result.total)
 
 
 @dataclass

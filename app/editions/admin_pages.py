@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.audit.presenters import changed_meanwhile
 from app.auth.access import Access, CurrentAccount, allow, may
 from app.auth.service import actor_for
 from app.db import DbSessionDep
@@ -19,6 +20,7 @@ from app.entities.models import EntityType
 from app.errors import DomainError
 from app.i18n import N_
 from app.outcomes import service as outcomes_service
+from app.web.conditional import changed_since, row_etag
 from app.web.flash import set_flash
 from app.web.forms import domain_errors, form_values, parse_form
 from app.web.templating import error_message, render
@@ -51,6 +53,7 @@ def _form_page(
     *,
     edition: Edition | None = None,
     status_code: int = 200,
+    changed_meanwhile: str | None = None,
 ) -> HTMLResponse:
     countries = entities_service.list_entities(db_session, entity_type=EntityType.member_state)
     return render(
@@ -60,6 +63,8 @@ def _form_page(
             "values": values,
             "errors": errors,
             "edition": edition,
+            "version": row_etag(edition) if edition is not None else "",
+            "changed_meanwhile": changed_meanwhile,
             "countries": countries,
             "kinds": list(EditionKind),
             "sources": editions_service.list_editions(db_session, include_drafts=True)
@@ -181,8 +186,28 @@ def edit_edition_form(
 async def update_edition(
     request: Request, edition: AnyEdition, db_session: DbSessionDep, account: CurrentAccount
 ) -> Response:
-    """Save the edition's details, or show the form again with what to correct."""
-    values = form_values(await request.form(), EDIT_FIELDS)
+    """Save the edition's details, or show the form again with what to correct; if someone
+    else changed it since the form was opened, show the form again as typed, with who and
+    when."""
+    form = await request.form()
+    values = form_values(form, EDIT_FIELDS)
+    if changed_since(db_session, edition, str(form.get("version", ""))):
+        message = changed_meanwhile(
+            db_session,
+            subject=edition,
+            language=request.state.language,
+            time_zone=edition.time_zone,
+        )
+        return _form_page(
+            request,
+            db_session,
+            "editions/edit.html",
+            values,
+            {},
+            edition=edition,
+            status_code=409,
+            changed_meanwhile=message,
+        )
     edition_in, errors = parse_form(request, EditionEditForm, values)
     if edition_in is not None:
         try:

@@ -20,8 +20,8 @@ from app.editions.schemas import (
     TransitionRequest,
 )
 from app.history import service as history_service
-from app.web.conditional import check_if_match, row_etag, set_etag
-from app.web.pagination import PageDep, paginate
+from app.web.conditional import check_if_match, set_etag
+from app.web.pagination import PageDep, paged
 from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/editions", tags=["editions"])
@@ -46,10 +46,10 @@ def list_editions(
 ) -> list[EditionRead]:
     """Editions in chronological order; drafts only for organisers."""
     signed_in = getattr(request.state, "account", None) is not None
-    editions = editions_service.list_editions(
-        db_session, include_drafts=signed_in, year=year, kind=kind, status=status, text=q
+    result = editions_service.page_editions(
+        db_session, include_drafts=signed_in, year=year, kind=kind, status=status, text=q, page=page
     )
-    editions = paginate(request, response, editions, page)
+    editions = paged(request, response, result, page)
     countries = editions_service.countries_by_id(db_session, editions)
     return [
         edition_read(request, edition, countries.get(edition.country_id or 0), _language(request))
@@ -129,7 +129,7 @@ def update_edition(
     account: CurrentAccount,
 ) -> EditionRead:
     """Change an edition's details."""
-    check_if_match(request, row_etag(edition))
+    check_if_match(request, db_session, edition)
     edition = editions_service.update_edition(
         db_session, edition=edition, edition_in=edition_in, actor=actor_for(account)
     )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import Select
 
 from app.audit import service as audit
 from app.audit.service import Actor, snapshot
@@ -14,8 +15,31 @@ from app.editions.schemas import EditionCreate, EditionUpdate
 from app.entities.models import Entity
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
+from app.paging import Page, Paged, fetch_page
 from app.timestamps import utcnow
 from app.web.params import is_time_zone
+
+
+def _editions(
+    *,
+    include_drafts: bool,
+    include_demo: bool,
+    year: int | None,
+    kind: EditionKind | None,
+    status: EditionStatus | None,
+) -> Select:
+    query = select(Edition)
+    if not include_drafts:
+        query = query.where(col(Edition.status).in_(PUBLIC_STATUSES))
+    if not include_demo:
+        query = query.where(col(Edition.is_demo).is_(False))
+    if year is not None:
+        query = query.where(Edition.year == year)
+    if kind is not None:
+        query = query.where(Edition.kind == kind)
+    if status is not None:
+        query = query.where(Edition.status == status)
+    return query.order_by(Edition.year, col(Edition.start_date).nulls_last(), Edition.id)
 
 
 def list_editions(
@@ -30,23 +54,46 @@ def list_editions(
 ) -> list[Edition]:
     """Editions in chronological order, drafts only for organisers; ``text`` matches titles
     and cities in any language or spelling (Fez, Fes, Fès, فاس)."""
-    query = select(Edition)
-    if not include_drafts:
-        query = query.where(col(Edition.status).in_(PUBLIC_STATUSES))
-    if not include_demo:
-        query = query.where(col(Edition.is_demo).is_(False))
-    if year is not None:
-        query = query.where(Edition.year == year)
-    if kind is not None:
-        query = query.where(Edition.kind == kind)
-    if status is not None:
-        query = query.where(Edition.status == status)
-    query = query.order_by(Edition.year, col(Edition.start_date).nulls_last(), Edition.id)
+    query = _editions(
+        include_drafts=include_drafts,
+        include_demo=include_demo,
+        year=year,
+        kind=kind,
+        status=status,
+    )
     editions = list(db_session.exec(query))
     if text:
         needle = _searchable(text)
         editions = [edition for edition in editions if needle in _search_text(edition)]
     return editions
+
+
+def page_editions(
+    db_session: Session,
+    *,
+    include_drafts: bool,
+    year: int | None,
+    kind: EditionKind | None,
+    status: EditionStatus | None,
+    text: str | None,
+    page: Page,
+) -> Paged[Edition]:
+    """One page of ``list_editions``: fetched in the database, except when matched by a
+    spelling, which is done here on the few dozen editions there are."""
+    if text:
+        editions = list_editions(
+            db_session,
+            include_drafts=include_drafts,
+            year=year,
+            kind=kind,
+            status=status,
+            text=text,
+        )
+        return Paged(editions[page.offset : page.offset + page.limit], len(editions))
+    query = _editions(
+        include_drafts=include_drafts, include_demo=True, year=year, kind=kind, status=status
+    )
+    return fetch_page(db_session, query, page)
 
 
 def _searchable(value: str) -> str:

@@ -7,7 +7,7 @@ from app.auth.access import Access, allow
 from app.db import DbSessionDep
 from app.entities import service as entities_service
 from app.entities.models import EntityType
-from app.web.pagination import PageDep, paginate
+from app.web.pagination import PageDep, paged
 
 router = APIRouter(prefix="/api/v1/entities", tags=["entities"])
 
@@ -33,10 +33,10 @@ def list_entities(
     african_union_member: bool | None = None,
 ) -> list[EntityRead]:
     """Who can send a delegation: Member States, observer States and organisations."""
-    entities = entities_service.list_entities(
-        db_session, entity_type=entity_type, african_union_member=african_union_member
+    entities = entities_service.page_entities(
+        db_session, entity_type=entity_type, african_union_member=african_union_member, page=page
     )
     return [
         EntityRead.model_validate(entity, from_attributes=True)
-        for entity in paginate(request, response, entities, page)
+        for entity in paged(request, response, entities, page)
     ]

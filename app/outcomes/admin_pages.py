@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.audit.presenters import changed_meanwhile
 from app.auth.access import Access, CurrentAccount, allow, may
 from app.auth.models import Account
 from app.auth.service import actor_for
@@ -18,6 +19,7 @@ from app.outcomes.dependencies import AnyStatement
 from app.outcomes.models import OutcomeKind, OutcomeStatement
 from app.outcomes.presenters import statement_text
 from app.outcomes.schemas import AdoptRequest, OutcomeForm, RevisionNumber
+from app.web.conditional import changed_since, row_etag
 from app.web.confirm import confirmation_page, is_confirmed
 from app.web.flash import set_flash
 from app.web.forms import domain_errors, form_values, parse_form
@@ -38,6 +40,7 @@ def _form(
     *,
     statement: OutcomeStatement | None = None,
     status_code: int = 200,
+    changed_meanwhile: str | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -45,6 +48,8 @@ def _form(
         {
             "edition": edition,
             "statement": statement,
+            "version": row_etag(statement) if statement is not None else "",
+            "changed_meanwhile": changed_meanwhile,
             "values": values,
             "errors": errors,
             "kinds": list(OutcomeKind),
@@ -147,8 +152,27 @@ async def update_statement(
     db_session: DbSessionDep,
     account: CurrentAccount,
 ) -> Response:
-    """Save the changes as a new revision, or show the form again."""
-    values = form_values(await request.form(), FORM_FIELDS)
+    """Save the changes as a new revision, or show the form again; if someone else changed
+    the statement since the form was opened, show the form again as typed, with who and
+    when."""
+    form = await request.form()
+    values = form_values(form, FORM_FIELDS)
+    if changed_since(db_session, statement, str(form.get("version", ""))):
+        message = changed_meanwhile(
+            db_session,
+            subject=statement,
+            language=request.state.language,
+            time_zone=edition.time_zone,
+        )
+        return _form(
+            request,
+            edition,
+            values,
+            {},
+            statement=statement,
+            status_code=409,
+            changed_meanwhile=message,
+        )
     statement_in, errors = parse_form(request, OutcomeForm, values, body_en=values["body_en"])
     if statement_in is not None:
         try:

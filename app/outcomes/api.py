@@ -18,8 +18,8 @@ from app.outcomes.schemas import (
     OutcomeUpdate,
     StatementId,
 )
-from app.web.conditional import check_if_match, row_etag, set_etag
-from app.web.pagination import PageDep, paginate
+from app.web.conditional import check_if_match, set_etag
+from app.web.pagination import PageDep, paged
 from app.web.templating import absolute_url
 
 router = APIRouter(prefix="/api/v1/editions/{slug}/outcomes", tags=["outcomes"])
@@ -49,12 +49,12 @@ def list_outcomes(
     page: PageDep,
 ) -> list[OutcomeRead]:
     """The edition's statements: published ones, and drafts too for organisers."""
-    statements = outcomes_service.list_statements(
-        db_session, edition=edition, published_only=not _signed_in(request)
+    statements = outcomes_service.page_statements(
+        db_session, edition=edition, published_only=not _signed_in(request), page=page
     )
     return [
         outcome_read(request, edition, s, request.state.language)
-        for s in paginate(request, response, statements, page)
+        for s in paged(request, response, statements, page)
     ]
 
 
@@ -108,7 +108,7 @@ def update_outcome(
 ) -> OutcomeDetail:
     """Change a statement not yet published; a change of text makes a new revision."""
     statement = _statement(request, db_session, edition, statement_id)
-    check_if_match(request, row_etag(statement))
+    check_if_match(request, db_session, statement)
     statement = outcomes_service.update_statement(
         db_session, statement=statement, statement_in=statement_in, actor=actor_for(account)
     )
@@ -172,8 +172,8 @@ def list_outcome_revisions(
 ) -> list[OutcomeRevisionRead]:
     """Every revision of the statement's text: number, who and when."""
     statement = _statement(request, db_session, edition, statement_id)
-    revisions = outcomes_service.list_revisions(db_session, statement=statement)
+    revisions = outcomes_service.page_revisions(db_session, statement=statement, page=page)
     return [
         OutcomeRevisionRead(number=r.number, actor=r.actor_label, created_at=r.created_at)
-        for r in paginate(request, response, revisions, page)
+        for r in paged(request, response, revisions, page)
     ]

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import Select
 
 from app import translation_status
 from app.audit import service as audit
@@ -22,20 +23,32 @@ from app.outcomes.models import (
 )
 from app.outcomes.rendering import DiffLine, diff_texts
 from app.outcomes.schemas import OutcomeCreate, OutcomeUpdate
+from app.paging import Page, Paged, fetch_page
 from app.timestamps import utcnow
 
 TEXT_FIELDS = tuple(f"{part}_{lang}" for part in ("title", "body") for lang in LANGUAGES)
 AUDITED_FIELDS = ["kind", "symbol", "status", "adopted_date", "published_at", *TEXT_FIELDS]
 
 
+def _statements(edition: Edition, published_only: bool) -> Select:
+    query = select(OutcomeStatement).where(OutcomeStatement.edition_id == edition.id)
+    if published_only:
+        query = query.where(OutcomeStatement.status == OutcomeStatus.published)
+    return query.order_by(col(OutcomeStatement.id))
+
+
 def list_statements(
     db_session: Session, *, edition: Edition, published_only: bool = False
 ) -> list[OutcomeStatement]:
     """The statements of an edition in the order they were written."""
-    query = select(OutcomeStatement).where(OutcomeStatement.edition_id == edition.id)
-    if published_only:
-        query = query.where(OutcomeStatement.status == OutcomeStatus.published)
-    return list(db_session.exec(query.order_by(OutcomeStatement.id)))
+    return list(db_session.exec(_statements(edition, published_only)))
+
+
+def page_statements(
+    db_session: Session, *, edition: Edition, published_only: bool, page: Page
+) -> Paged[OutcomeStatement]:
+    """One page of the edition's statements, in the order they were written."""
+    return fetch_page(db_session, _statements(edition, published_only), page)
 
 
 def get_statement(
@@ -244,15 +257,24 @@ def publish_statement(
     return statement
 
 
+def _revisions(statement: OutcomeStatement) -> Select:
+    return (
+        select(OutcomeRevision)
+        .where(OutcomeRevision.statement_id == statement.id)
+        .order_by(col(OutcomeRevision.number).desc())
+    )
+
+
 def list_revisions(db_session: Session, *, statement: OutcomeStatement) -> list[OutcomeRevision]:
     """Every revision of the statement's text, newest first."""
-    return list(
-        db_session.exec(
-            select(OutcomeRevision)
-            .where(OutcomeRevision.statement_id == statement.id)
-            .order_by(col(OutcomeRevision.number).desc())
-        )
-    )
+    return list(db_session.exec(_revisions(statement)))
+
+
+def page_revisions(
+    db_session: Session, *, statement: OutcomeStatement, page: Page
+) -> Paged[OutcomeRevision]:
+    """One page of the revisions of the statement's text, newest first."""
+    return fetch_page(db_session, _revisions(statement), page)
 
 
 @dataclass(frozen=True)

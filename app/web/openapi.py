@@ -38,11 +38,12 @@ CONDITIONAL_WRITES = {
     "delete_participant",
 }
 ERROR_DESCRIPTIONS = {
-    "401": "No bearer token, or one that is not valid.",
+    "401": "No bearer token where one is needed, or one that is not valid.",
     "403": "The token's account may not do this.",
     "404": "Nothing at this address (or not visible to this caller).",
     "409": "Refused by a rule of the Platform; the detail says which.",
     "412": "The item changed since it was read: its ETag no longer matches If-Match.",
+    "413": "The request body is larger than the server accepts.",
     "422": "The input was refused; ``errors`` names each field and why.",
 }
 PAGING_HEADERS = {
@@ -89,9 +90,13 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def _errors_of(route: APIRoute, operation: dict[str, Any], access: Access | None) -> set[str]:
-    codes = {code for code in operation.get("responses", {}) if code.startswith("4")}
+    # Every operation reads the Authorization header: one that is not a valid bearer token
+    # is refused with 401 even where no token is needed.
+    codes = {code for code in operation.get("responses", {}) if code.startswith("4")} | {"401"}
     if access in TOKEN_ACCESS:
-        codes |= {"401", "403"}
+        codes.add("403")
+    if operation.get("requestBody"):
+        codes.add("413")
     if "{" in route.path_format:
         codes.add("404")
     if operation.get("parameters") or operation.get("requestBody"):

@@ -18,6 +18,14 @@ from pydantic import BaseModel, Field
 
 from app.errors import DomainError
 
+
+def is_for_programs(path: str) -> bool:
+    """Whether the path answers programs rather than people (the JSON API, the Prometheus
+    scrape): errors come as problems, and a missing credential is a 401 asking for a
+    bearer token, never a redirect to the sign-in page."""
+    return path.startswith("/api/") or path == "/metrics"
+
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:marrakech-platform:problem:"
 VALIDATION_TYPE = TYPE_PREFIX + "invalid-input"

@@ -1,13 +1,13 @@
 """The public agenda page, the changes page and the organisers' editor."""
 
 import html
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from sqlmodel import select
 
 from app.agenda.models import AgendaItem, AgendaRevision
 from app.auth.models import Role
+from app.i18n import format_moment
 from tests.factories import extract_csrf, make_agenda_item, make_edition, publish, sign_in
 
 MARKUP = "<script>alert(1)</script> & Co"
@@ -350,8 +350,8 @@ def test_a_stale_save_shows_the_form_again_with_who_changed_the_item(client, db_
     change = db_session.exec(
         select(AuditEntry).where(AuditEntry.action == "agenda_item.update")
     ).one()
-    when = change.occurred_at.astimezone(ZoneInfo(edition.time_zone)).strftime("%Y-%m-%d %H:%M")
-    assert f"{change.actor_label} changed this item at {when}" in stale.text
+    when = format_moment(change.occurred_at, "en", time_zone=edition.time_zone)
+    assert html.escape(f"{change.actor_label} changed this item at {when}") in stale.text
     assert 'value="Opening plenary"' in stale.text  # what was typed is kept
     db_session.refresh(item)
     assert item.title_en == "Opening ceremony"
