@@ -8,7 +8,8 @@ application's ASGI stack directly, with the work FastAPI sends to worker threads
 so that one profiler sees all of it: ``--requests`` submissions
 (``POST /api/v1/register/{token}/participants``) and as many renderings of an edition's page
 with a query that defeats the cache. Prints for each the five functions where most time is
-spent (their own time, summed over every call), and the share of the whole.
+spent (their own time, summed over every call), and the share of the whole. Then the same
+for the list of editions in the API (``/api/v1/editions``), uncached.
 """
 
 import argparse
@@ -141,9 +142,13 @@ def main() -> None:
         async def page(serial: int) -> int:
             return await _call(app, "GET", "/editions/2024-fez", query=b"n=%d" % serial)
 
+        async def api_list(serial: int) -> int:
+            return await _call(app, "GET", "/api/v1/editions", query=b"n=%d" % serial)
+
         for label, request, expected in (
             ("registration submission", submissions, 201),
             ("uncached public page", page, 200),
+            ("uncached API list", api_list, 200),
         ):
 
             async def run(request=request, expected=expected, label=label) -> None:  # noqa: ANN001

@@ -10,7 +10,7 @@ from app.db import DbSessionDep
 from app.editions import cloning, lifecycle
 from app.editions import service as editions_service
 from app.editions.dependencies import AnyEdition, VisibleEdition
-from app.editions.models import EditionKind, EditionStatus
+from app.editions.models import Edition, EditionKind, EditionStatus
 from app.editions.presenters import edition_detail, edition_read
 from app.editions.schemas import (
     EditionCreate,
@@ -19,8 +19,11 @@ from app.editions.schemas import (
     EditionUpdate,
     TransitionRequest,
 )
+from app.entities.models import Entity
 from app.history import service as history_service
+from app.paging import Paged
 from app.web.conditional import check_if_match, set_etag
+from app.web.memo import per_content_version
 from app.web.pagination import PageDep, paged
 from app.web.templating import absolute_url
 
@@ -46,11 +49,22 @@ def list_editions(
 ) -> list[EditionRead]:
     """Editions in chronological order; drafts only for organisers."""
     signed_in = getattr(request.state, "account", None) is not None
-    result = editions_service.page_editions(
-        db_session, include_drafts=signed_in, year=year, kind=kind, status=status, text=q, page=page
-    )
+
+    def read() -> tuple[Paged[Edition], dict[int, Entity]]:
+        found = editions_service.page_editions(
+            db_session,
+            include_drafts=signed_in,
+            year=year,
+            kind=kind,
+            status=status,
+            text=q,
+            page=page,
+        )
+        return found, editions_service.countries_by_id(db_session, found.entries)
+
+    filters = ("api_list_editions", signed_in, year, kind, status, q, page.limit, page.offset)
+    result, countries = per_content_version(request, filters, read, edition=None)
     editions = paged(request, response, result, page)
-    countries = editions_service.countries_by_id(db_session, editions)
     return [
         edition_read(request, edition, countries.get(edition.country_id or 0), _language(request))
         for edition in editions

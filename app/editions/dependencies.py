@@ -7,12 +7,18 @@ from fastapi import Depends, Path, Request
 from app.db import DbSessionDep
 from app.editions import service as editions_service
 from app.editions.models import Edition
+from app.web.memo import per_content_version
 from app.web.params import SlugPath
 
 
 def _visible_edition(slug: SlugPath, request: Request, db_session: DbSessionDep) -> Edition:
     signed_in = getattr(request.state, "account", None) is not None
-    return editions_service.get_edition(db_session, slug, include_drafts=signed_in)
+    return per_content_version(
+        request,
+        ("edition", slug),
+        lambda: editions_service.get_edition(db_session, slug, include_drafts=signed_in),
+        edition=slug,
+    )
 
 
 VisibleEdition = Annotated[Edition, Depends(_visible_edition)]

@@ -1,7 +1,10 @@
 """Public edition pages and the organisers' dashboard."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlmodel import Session
 
 from app.agenda import publishing as agenda_publishing
 from app.auth.access import Access, CurrentAccount, allow, may
@@ -9,10 +12,11 @@ from app.db import DbSessionDep
 from app.delegations import windows as registration_windows
 from app.editions import service as editions_service
 from app.editions.dependencies import VisibleEdition
-from app.editions.models import EditionStatus
+from app.editions.models import Edition, EditionStatus
 from app.history import service as history_service
 from app.outcomes import service as outcomes_service
 from app.statistics import service as statistics_service
+from app.web.memo import per_content_version
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -23,28 +27,34 @@ def edition_page(
     request: Request, edition: VisibleEdition, db_session: DbSessionDep
 ) -> HTMLResponse:
     """One edition: dates, place, people, themes, outcomes, figures and sources."""
-    record = history_service.records_for(db_session, [edition])[edition.id or 0]
-    countries = editions_service.countries_by_id(db_session, [edition])
-    return render(
+    data = per_content_version(
         request,
-        "editions/page.html",
-        {
-            "edition": edition,
-            "record": record,
-            "country": countries.get(edition.country_id or 0),
-            "disputed": record.disputed_fields(edition),
-            # The counts the home page shows for it, kept after its personal data is purged.
-            "counted": statistics_service.registration_totals(db_session, [edition]).get(
-                edition.id or 0
-            ),
-            "statements": outcomes_service.list_statements(
-                db_session, edition=edition, published_only=True
-            ),
-            "agenda_revision": agenda_publishing.latest_revision(db_session, edition=edition),
-            "requests_open": edition.status == EditionStatus.registration_open
-            and registration_windows.settings_of(db_session, edition).requests_open,
-        },
+        ("edition_page", edition.id),
+        lambda: _edition_page_data(db_session, edition),
+        edition=edition.slug,
     )
+    return render(request, "editions/page.html", {"edition": edition, **data})
+
+
+def _edition_page_data(db_session: Session, edition: Edition) -> dict[str, Any]:
+    record = history_service.records_for(db_session, [edition])[edition.id or 0]
+    return {
+        "record": record,
+        "country": editions_service.countries_by_id(db_session, [edition]).get(
+            edition.country_id or 0
+        ),
+        "disputed": record.disputed_fields(edition),
+        # The counts the home page shows for it, kept after its personal data is purged.
+        "counted": statistics_service.registration_totals(db_session, [edition]).get(
+            edition.id or 0
+        ),
+        "statements": outcomes_service.list_statements(
+            db_session, edition=edition, published_only=True
+        ),
+        "agenda_revision": agenda_publishing.latest_revision(db_session, edition=edition),
+        "requests_open": edition.status == EditionStatus.registration_open
+        and registration_windows.settings_of(db_session, edition).requests_open,
+    }
 
 
 @router.get("/admin", name="dashboard", dependencies=[allow(Access.viewer)])

@@ -311,7 +311,7 @@ class PublicResponseCache:
             return
         state = scope.setdefault("state", {})
         language = state.get("language", i18n.DEFAULT_LANGUAGE)
-        versions = await self.version()
+        versions = state["content_versions"] = await self.version()  # also for app.web.memo
         path: str = scope["path"]
         key = (path, scope.get("query_string", b""), language, versions.of(self.edition_of(path)))
         entry = self.entries.get(key)

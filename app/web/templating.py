@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match, NoMatchFound
 
 from app import i18n
 from app.config import ROOT_DIR, get_settings
@@ -46,11 +46,55 @@ class LazyCsrfToken:
         return str(self)
 
 
+class _RouteIndex:
+    """The application's routes by name and the paths already built, once per process (and
+    again if routes were added): Starlette finds a route by trying each in turn and catching
+    an exception from every one that does not match, which cost a page with a hundred links
+    more than its queries."""
+
+    MAX_PATHS = 8192  # a page links the same few routes with a few hundred ids
+
+    def __init__(self, routes: list[BaseRoute]) -> None:
+        self.size = len(routes)
+        self.named: dict[str, list[Any]] = {}
+        self.paths: dict[tuple[Any, ...], str] = {}
+        for route in routes:
+            # An included router (FastAPI >= 0.165) holds its routes with their prefix.
+            contexts = getattr(route, "effective_route_contexts", None)
+            for context in contexts() if contexts else (route,):
+                name = getattr(context, "name", None)
+                if name:
+                    self.named.setdefault(name, []).append(context)
+
+
+def route_path(app: Any, name: str, /, **path_params: Any) -> str:
+    """The path of a named route (``url_path_for``, without scanning every route)."""
+    index: _RouteIndex | None = getattr(app.state, "route_index", None)
+    if index is None or index.size != len(app.router.routes):
+        index = app.state.route_index = _RouteIndex(app.router.routes)
+    params = {key: str(value) for key, value in path_params.items()}
+    key = (name, *params.items())
+    path = index.paths.get(key)
+    if path is not None:
+        return path
+    for route in index.named.get(name, ()):
+        try:
+            path = str(route.url_path_for(name, **params))
+            break
+        except NoMatchFound:
+            continue
+    else:
+        path = str(app.url_path_for(name, **params))  # mounted sub-applications; the error
+    if len(index.paths) >= index.MAX_PATHS:
+        index.paths.clear()
+    index.paths[key] = path
+    return path
+
+
 def absolute_url(request: Request, name: str, /, **path_params: Any) -> str:
     """The absolute address of a route, on the configured base URL: never on the request's
     Host header, which a client chooses (and a shared cache would replay to everyone)."""
-    path = request.app.url_path_for(name, **{k: str(v) for k, v in path_params.items()})
-    return get_settings().public_origin + str(path)
+    return get_settings().public_origin + route_path(request.app, name, **path_params)
 
 
 def ltr(value: object) -> Markup:
@@ -93,7 +137,7 @@ def page_context(request: Request) -> dict[str, Any]:
         return i18n.ngettext(language, singular, plural, n, **params)
 
     def url_for(name: str, /, **path_params: Any) -> str:
-        return str(request.app.url_path_for(name, **{k: str(v) for k, v in path_params.items()}))
+        return route_path(request.app, name, **path_params)
 
     def language_url(code: str) -> str:
         url = request.url.include_query_params(lang=code)

@@ -1,0 +1,70 @@
+"""What public pages read from the database, kept per content version so that a page
+rendered again (another language, another query string, a cache entry expired) costs no
+query.
+
+Only for the requests the public response cache serves (anonymous GETs of public paths,
+``app/web/middleware.py``), which leaves there the content versions it keyed them on: the
+data is kept on exactly the terms the cached page would be (at most about a second behind
+another process's write, never behind this process's own, a minute at most). A signed-in
+organiser, a focal point's private link, an API token and every write compute afresh.
+Nothing personal goes in here: only rows any anonymous reader may see, the same for all.
+Values are shared between requests and threads: callers treat them as read-only (the rows
+are detached from their unit of work, with every column loaded).
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from fastapi import Request
+
+from app.content_version import ContentVersions
+
+T = TypeVar("T")
+VERSIONS = "content_versions"  # the request state key the response cache fills
+
+
+class ContentMemo:
+    """A bounded map of computed values, each kept at most ``max_age`` seconds."""
+
+    def __init__(self, max_entries: int = 1024, max_age: float = 60.0) -> None:
+        self.max_entries = max_entries
+        self.max_age = max_age
+        self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        now = time.monotonic()
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None and now - found[0] < self.max_age:
+                self._entries.move_to_end(key)
+                return found[1]
+        value = compute()
+        with self._lock:
+            self._entries[key] = (now, value)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+
+def public_versions(request: Request) -> ContentVersions | None:
+    """The content versions of a request the public cache serves; None for any other."""
+    return request.scope.get("state", {}).get(VERSIONS)
+
+
+def per_content_version(
+    request: Request, key: tuple[Hashable, ...], compute: Callable[[], T], *, edition: str | None
+) -> T:
+    """``compute()``, or its value for an earlier public request at the same versions of the
+    site and of ``edition`` (a slug, or None for data beyond one edition)."""
+    versions = public_versions(request)
+    if versions is None:
+        return compute()
+    # One per application, like its response cache (and its lifetime).
+    memo = getattr(request.app.state, "content_memo", None)
+    if memo is None:
+        memo = request.app.state.content_memo = ContentMemo()
+    return memo.get((*key, versions.of(edition)), compute)
