@@ -8,7 +8,14 @@ from sqlmodel import Session, col, func, select
 
 from app.auth.service import digest
 from app.db import begin_immediate, writes_from_start
-from app.delegations.models import Delegation, DelegationStatus, Participant, ParticipantStatus
+from app.delegations import windows
+from app.delegations.models import (
+    Delegation,
+    DelegationStatus,
+    Participant,
+    ParticipantStatus,
+    RegistrationSettings,
+)
 from app.editions.models import Edition
 from app.entities.models import Entity, EntityType
 from app.errors import NotFound
@@ -75,9 +82,11 @@ def delegation_for_token(
     if not token or len(token) > 100:
         raise NotFound(N_("This registration link is not valid. Ask the organisers for a new one."))
     lock = lock and writes_from_start(db_session)
+    # The registration settings come with it: every use of the link reads them next.
     statement = (
-        select(Delegation, Edition)
+        select(Delegation, Edition, RegistrationSettings)
         .join(Edition, col(Edition.id) == Delegation.edition_id)
+        .outerjoin(RegistrationSettings, col(RegistrationSettings.edition_id) == Edition.id)
         .where(Delegation.token_hash == digest(token))
     )
     if lock:
@@ -86,7 +95,8 @@ def delegation_for_token(
     row = db_session.exec(statement).first()
     if row is None:
         raise NotFound(N_("This registration link is not valid. Ask the organisers for a new one."))
-    delegation, edition = row
+    delegation, edition, settings = row
+    windows.remember_settings(db_session, edition, settings)
     if lock:
         db_session.info[LOCKED] = (db_session.get_transaction(), delegation)
     return delegation, edition
@@ -223,7 +233,6 @@ def registration_view(
     db_session: Session, *, edition: Edition, delegation: Delegation
 ) -> RegistrationView:
     """Everything the focal point's page needs, in a few queries."""
-    from app.delegations import windows
     from app.delegations.participants import EDITABLE_STATUSES
     from app.delegations.rules import travel_window
 
