@@ -114,7 +114,22 @@ def _make_sqlite_transactional(engine: Engine) -> None:
                 between_processes.release()
             write_lock.release()
 
-    event.listen(engine, "commit", _release)
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Any) -> None:
+        # SQLAlchemy tells of a commit before it commits: released here, the lock would
+        # let the next writer in while this commit still waits for the disk, and that
+        # writer would find the database locked and sleep in the busy handler. So the
+        # writer commits here (the driver's own commit then has nothing left to do) and
+        # hands the lock on once its transaction is on disk.
+        if not connection.info.get("holds_write_lock"):
+            return
+        try:
+            dbapi_connection = connection.connection.dbapi_connection
+            if dbapi_connection.in_transaction:
+                dbapi_connection.execute("COMMIT")
+        finally:
+            _release(connection)
+
     event.listen(engine, "rollback", _release)
 
 
