@@ -48,11 +48,15 @@ def _focal_access(
 FocalAccess = Annotated[tuple[Delegation, Edition], Depends(_focal_access)]
 
 
-def _focal_delegation(access: FocalAccess) -> Delegation:
+# Picking from what is already loaded: on the event loop, not a trip to a worker thread
+# each (a writer holds its turn across every such trip).
+
+
+async def _focal_delegation(access: FocalAccess) -> Delegation:
     return access[0]
 
 
-def _focal_edition(access: FocalAccess) -> Edition:
+async def _focal_edition(access: FocalAccess) -> Edition:
     return access[1]
 
 

@@ -2,7 +2,7 @@
 and submitting it. Every write locks the delegation (see service.begin_write) and the
 database's constraints back the rules, so concurrent submissions cannot break them."""
 
-from sqlalchemy import null
+from sqlalchemy import Select, bindparam, null
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
@@ -96,6 +96,32 @@ def _integrity_error(error: IntegrityError) -> DomainError:
     return Conflict(N_("This change conflicts with another one. Reload the page and try again."))
 
 
+def _rules_statement(*, head: bool) -> Select:
+    """The quota, one head per delegation and one registration per email per edition, read
+    in one query; built once (building a statement costs more than running it)."""
+    delegation_id, own_id = bindparam("delegation_id"), bindparam("own_id")
+    members = select(func.count()).where(Participant.delegation_id == delegation_id)
+    heads = select(Participant.id).where(
+        Participant.delegation_id == delegation_id,
+        Participant.role == DelegationRole.head,
+        Participant.id != own_id,
+    )
+    taken = select(Participant.id).where(
+        Participant.edition_id == bindparam("edition_id"),
+        Participant.email_normalized == bindparam("email"),
+        Participant.id != own_id,
+    )
+    return select(
+        members.scalar_subquery(),
+        heads.limit(1).scalar_subquery() if head else null(),
+        taken.limit(1).scalar_subquery(),
+    )
+
+
+_RULES = _rules_statement(head=False)
+_RULES_WITH_HEAD = _rules_statement(head=True)
+
+
 def _check_rules(
     db_session: Session,
     delegation: Delegation,
@@ -105,24 +131,15 @@ def _check_rules(
 ) -> None:
     """The quota, one head per delegation and one registration per email per edition, read
     in one query."""
-    own_id = participant.id if participant else -1
-    members = select(func.count()).where(Participant.delegation_id == delegation.id)
-    head = select(Participant.id).where(
-        Participant.delegation_id == delegation.id,
-        Participant.role == DelegationRole.head,
-        Participant.id != own_id,
-    )
-    taken = select(Participant.id).where(
-        Participant.edition_id == delegation.edition_id,
-        Participant.email_normalized == normalize_email(str(values["email"])),
-        Participant.id != own_id,
-    )
+    statement = _RULES_WITH_HEAD if values["role"] == DelegationRole.head else _RULES
     count, head_id, taken_id = db_session.exec(
-        select(
-            members.scalar_subquery(),
-            head.limit(1).scalar_subquery() if values["role"] == DelegationRole.head else null(),
-            taken.limit(1).scalar_subquery(),
-        )
+        statement,  # type: ignore[call-overload]
+        params={
+            "delegation_id": delegation.id,
+            "edition_id": delegation.edition_id,
+            "email": normalize_email(str(values["email"])),
+            "own_id": participant.id if participant else -1,
+        },
     ).one()
     if participant is None:
         quota = windows.quota_of(settings, delegation)

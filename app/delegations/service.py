@@ -5,13 +5,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case
+from sqlalchemy import bindparam, case
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import Select
 
 from app.auth.service import digest
 from app.db import begin_immediate, writes_from_start
-from app.delegations.models import Delegation, DelegationStatus, Participant, ParticipantStatus
+from app.delegations import windows
+from app.delegations.models import (
+    Delegation,
+    DelegationStatus,
+    Participant,
+    ParticipantStatus,
+    RegistrationSettings,
+)
 from app.editions.models import Edition
 from app.entities.models import Entity, EntityType
 from app.errors import NotFound
@@ -70,6 +77,18 @@ def begin_write(db_session: Session, delegation_id: int) -> Delegation:
     return delegation
 
 
+# Built once: building a statement costs more than running it. The registration settings
+# come with the delegation, since every use of the link reads them next.
+_BY_TOKEN = (
+    select(Delegation, Edition, RegistrationSettings)
+    .join(Edition, col(Edition.id) == Delegation.edition_id)
+    .outerjoin(RegistrationSettings, col(RegistrationSettings.edition_id) == Edition.id)
+    .where(Delegation.token_hash == bindparam("token_hash"))
+)
+# Only the delegation is locked: every submission to the edition must not queue on its row.
+_BY_TOKEN_LOCKED = _BY_TOKEN.with_for_update(of=Delegation)  # type: ignore[arg-type]
+
+
 def delegation_for_token(
     db_session: Session, token: str, *, lock: bool = False
 ) -> tuple[Delegation, Edition]:
@@ -79,18 +98,12 @@ def delegation_for_token(
     if not token or len(token) > 100:
         raise NotFound(N_("This registration link is not valid. Ask the organisers for a new one."))
     lock = lock and writes_from_start(db_session)
-    statement = (
-        select(Delegation, Edition)
-        .join(Edition, col(Edition.id) == Delegation.edition_id)
-        .where(Delegation.token_hash == digest(token))
-    )
-    if lock:
-        # Only the delegation: every submission to the edition must not queue on its row.
-        statement = statement.with_for_update(of=Delegation)  # type: ignore[arg-type]
-    row = db_session.exec(statement).first()
+    statement = _BY_TOKEN_LOCKED if lock else _BY_TOKEN
+    row = db_session.exec(statement, params={"token_hash": digest(token)}).first()  # type: ignore[call-overload]
     if row is None:
         raise NotFound(N_("This registration link is not valid. Ask the organisers for a new one."))
-    delegation, edition = row
+    delegation, edition, settings = row
+    windows.remember_settings(db_session, edition, settings)
     if lock:
         db_session.info[LOCKED] = (db_session.get_transaction(), delegation)
     return delegation, edition
@@ -281,7 +294,6 @@ def registration_view(
     db_session: Session, *, edition: Edition, delegation: Delegation
 ) -> RegistrationView:
     """Everything the focal point's page needs, in a few queries."""
-    from app.delegations import windows
     from app.delegations.participants import EDITABLE_STATUSES
     from app.delegations.rules import travel_window
 

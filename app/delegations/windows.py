@@ -15,13 +15,31 @@ from app.errors import InvalidInput
 from app.i18n import N_
 from app.timestamps import utcnow
 
+READ_SETTINGS = "read_registration_settings"
+
 
 def settings_of(db_session: Session, edition: Edition) -> RegistrationSettings:
-    """The edition's registration settings (defaults when never saved)."""
+    """The edition's registration settings (defaults when never saved); not read again when
+    this transaction already read them with the delegation (``remember_settings``)."""
+    transaction, edition_id, remembered = db_session.info.get(READ_SETTINGS, (None, None, None))
+    if (
+        edition_id == edition.id
+        and transaction is not None
+        and transaction is db_session.get_transaction()
+        and transaction.is_active
+    ):
+        return remembered or RegistrationSettings(edition_id=edition.id or 0)
     found = db_session.exec(
         select(RegistrationSettings).where(RegistrationSettings.edition_id == edition.id)
     ).first()
     return found or RegistrationSettings(edition_id=edition.id or 0)
+
+
+def remember_settings(
+    db_session: Session, edition: Edition, settings: RegistrationSettings | None
+) -> None:
+    """The settings of the edition as read in the current transaction (None: never saved)."""
+    db_session.info[READ_SETTINGS] = (db_session.get_transaction(), edition.id, settings)
 
 
 def deadline_of(db_session: Session, edition: Edition) -> datetime | None:

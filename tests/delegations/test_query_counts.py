@@ -20,10 +20,10 @@ from tests.database import scratch_database
 from tests.factories import participant_data
 from tests.served_app import open_edition
 
-# The delegation found by its link, locked, with its edition (1); the registration settings
-# (2); the quota, the head and the email checked in one query (3); the member (4) and its
-# audit entry (5). No content version is raised: a pending member shows on no public page.
-MAX_SUBMISSION_STATEMENTS = 5
+# The delegation found by its link, locked, with its edition and registration settings (1);
+# the quota, the head and the email checked in one query (2); the member (3) and its audit
+# entry (4). No content version is raised: a pending member shows on no public page.
+MAX_SUBMISSION_STATEMENTS = 4
 
 
 @pytest.fixture(scope="module")
