@@ -15,6 +15,7 @@ import atexit
 import logging
 import queue
 import threading
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -103,10 +104,23 @@ def render_pdf(
             )
 
 
+RIGHT_TO_LEFT = frozenset(("R", "AL"))
+LEFT_TO_RIGHT = frozenset(("L", "EN", "AN"))
+
+
+def needs_isolation(text: str | None, direction: str) -> bool:
+    """Whether a text set inside a line of this direction must be isolated (``<bdi>``) to
+    keep its order and punctuation: it holds letters (or, right-to-left, digits) of the
+    other direction."""
+    other = LEFT_TO_RIGHT if direction == "rtl" else RIGHT_TO_LEFT
+    return any(unicodedata.bidirectional(char) in other for char in text or "")
+
+
 def document_context(language: str) -> dict[str, Any]:
     """What a printed document's template needs without a request: the language, its
-    direction, translation and the localised field lookup."""
+    direction, translation, the localised field lookup and which texts to isolate."""
     translations = i18n.get_translations(language)
+    direction = i18n.direction(language)
 
     def translate(message: str, **params: Any) -> str:
         text = translations.gettext(message)
@@ -118,6 +132,7 @@ def document_context(language: str) -> dict[str, Any]:
         "_": translate,
         "localized": lambda obj, field: i18n.localized(obj, field, language),
         "labels": labels,
+        "isolate": lambda text: needs_isolation(text, direction),
     }
 
 
