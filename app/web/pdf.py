@@ -12,6 +12,8 @@ Published documents are rendered in the background by one thread the process own
 """
 
 import atexit
+import ctypes
+import ctypes.util
 import logging
 import queue
 import threading
@@ -95,13 +97,33 @@ def render_pdf(
         if page_css:
             stylesheets.append(CSS(string=page_css, font_config=font_config))
         document = HTML(string=html, base_url=str(STATIC_DIR))
-        with PDF_RENDERING_SECONDS.time():
-            return document.write_pdf(
-                stylesheets=stylesheets,
-                font_config=font_config,
-                pdf_variant=pdf_variant,
-                uncompressed_pdf=False,
-            )
+        try:
+            with PDF_RENDERING_SECONDS.time():
+                return document.write_pdf(
+                    stylesheets=stylesheets,
+                    font_config=font_config,
+                    pdf_variant=pdf_variant,
+                    uncompressed_pdf=False,
+                )
+        finally:
+            del document
+            _release_memory()
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (AttributeError, OSError):  # not glibc
+        return None
+
+
+def _release_memory() -> None:
+    """Give the memory a rendering freed back to the system (glibc keeps it otherwise, in the
+    arena of the thread that rendered): a few milliseconds, several MB a worker."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 RIGHT_TO_LEFT = frozenset(("R", "AL"))
