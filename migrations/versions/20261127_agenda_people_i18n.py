@@ -1,6 +1,6 @@
 """The chair and the speakers of an agenda item in French and Arabic, where given.
 
-Revision ID: 20261127_agenda_people_translated
+Revision ID: 20261127_agenda_people_i18n
 Revises: 20261127_translation_outdated
 Create Date: 2026-11-27 23:45:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "20261127_agenda_people_translated"
+revision: str = "20261127_agenda_people_i18n"
 down_revision: str | None = "20261127_translation_outdated"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
