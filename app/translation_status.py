@@ -15,20 +15,30 @@ def outdated_flag() -> Any:
     return Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
-def flag_outdated(record: Any, *, before: dict[str, Any], parts: tuple[str, ...]) -> None:
+def flag_outdated(
+    record: Any,
+    *,
+    before: dict[str, Any],
+    parts: tuple[str, ...],
+    after: dict[str, Any] | None = None,
+) -> None:
     """Set ``fr_outdated`` / ``ar_outdated`` from the values ``before`` the change
-    (``{"title_en": ..., "title_fr": ...}``) and the record's values now."""
+    (``{"title_en": ..., "title_fr": ...}``) and the values now: ``after`` where given
+    (texts that are not columns of the record, such as an item's speakers), otherwise the
+    record's own."""
+
+    def now(name: str) -> Any:
+        return after.get(name) if after is not None else getattr(record, name)
 
     def changed(language: str) -> bool:
         return any(
-            (before.get(f"{part}_{language}") or "")
-            != (getattr(record, f"{part}_{language}") or "")
+            (before.get(f"{part}_{language}") or "") != (now(f"{part}_{language}") or "")
             for part in parts
         )
 
     english_changed = changed("en")
     for language in TRANSLATIONS:
-        has_text = any(getattr(record, f"{part}_{language}") for part in parts)
+        has_text = any(now(f"{part}_{language}") for part in parts)
         if changed(language) or not has_text:
             setattr(record, f"{language}_outdated", False)
         elif english_changed:

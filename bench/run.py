@@ -48,6 +48,13 @@ BENCHES = [
         ["--seconds", "2"],
         full=["--seconds", "5"],
     ),
+    Bench(
+        "printed-outputs",
+        "profile_pdf.py",
+        [],
+        ["--runs", "1"],
+        full=["--runs", "5"],
+    ),
     *(
         Bench(
             f"registration-{database}-{workers}",

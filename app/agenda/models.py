@@ -73,7 +73,9 @@ class AgendaItem(SQLModel, table=True):
     fr_outdated: bool = outdated_flag()
     ar_outdated: bool = outdated_flag()
     room: str | None = Field(default=None, max_length=120)
-    chair: str | None = Field(default=None, max_length=200)
+    chair: str | None = Field(default=None, max_length=200)  # as typed in English
+    chair_fr: str | None = Field(default=None, max_length=200)
+    chair_ar: str | None = Field(default=None, max_length=200)
     interpretation_languages: list[str] = Field(default_factory=list, sa_type=JSON)
     visibility: Visibility = Field(default=Visibility.public, sa_type=String(20))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -92,6 +94,11 @@ class AgendaSpeaker(SQLModel, table=True):
     position: int = 0
     name: str = Field(max_length=200)
     function: str | None = Field(default=None, max_length=300)
+    # The name (with its honorific) and function in French and Arabic, where given.
+    name_fr: str | None = Field(default=None, max_length=200)
+    name_ar: str | None = Field(default=None, max_length=200)
+    function_fr: str | None = Field(default=None, max_length=300)
+    function_ar: str | None = Field(default=None, max_length=300)
     # A speaker who is also a registered participant; the link goes if the person does.
     participant_id: int | None = Field(
         default=None, foreign_key="participant.id", index=True, ondelete="SET NULL"

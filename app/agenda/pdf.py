@@ -57,7 +57,7 @@ ORIGINAL_LANGUAGE = N_("Original: English")
 DISTRIBUTION = N_("Distr.: General")
 
 # Raise when the printed layout changes, so that stored copies are rendered again.
-PDF_LAYOUT = "2"
+PDF_LAYOUT = "3"
 
 # The agenda's constant print rules (parsed once per process), then each document's own
 # running header and footer (a few lines, parsed per rendering).

@@ -37,8 +37,19 @@ def room_text(room: str | None, language: str) -> str | None:
 
 @dataclass(frozen=True)
 class SpeakerView:
+    """A speaker in the reader's language; a part not given in it is the English one,
+    marked as such (``*_fallback``)."""
+
     name: str
     function: str | None
+    name_fallback: bool = False
+    function_fallback: bool = False
+
+
+def speaker_view(speaker: dict[str, Any], language: str) -> SpeakerView:
+    name, name_fallback = _text(speaker, "name", language)
+    function, function_fallback = _text(speaker, "function", language)
+    return SpeakerView(name or "", function, name_fallback, function_fallback)
 
 
 @dataclass
@@ -59,6 +70,7 @@ class ItemView:
     room: str | None
     room_text: str | None  # in the reader's language where the catalogue has it
     chair: str | None
+    chair_fallback: bool
     speakers: list[SpeakerView]
     interpretation: list[str]
     interpretation_text: str  # the languages as a list in the reader's language
@@ -110,10 +122,12 @@ class AgendaView:
 
 
 def _text(item: dict[str, Any], name: str, language: str) -> tuple[str | None, bool]:
+    """The text in the reader's language, or the English one (``True``: a fallback). The
+    chair and the speakers keep their English form under the bare name."""
     value = item.get(f"{name}_{language}")
     if value:
         return value, False
-    fallback = item.get(f"{name}_en")
+    fallback = item.get(f"{name}_en", item.get(name))
     return fallback, language != "en" and bool(fallback)
 
 
@@ -138,6 +152,7 @@ def item_view(
     ends_at = datetime.fromisoformat(item["ends_at"]).astimezone(zone)
     title, title_fallback = _text(item, "title", language)
     description, description_fallback = _text(item, "description", language)
+    chair, chair_fallback = _text(item, "chair", language)
     codes = list(item.get("interpretation_languages") or [])
     interpretation = [
         i18n.gettext(language, labels.interpretation_language.get(code, code)) for code in codes
@@ -158,8 +173,9 @@ def item_view(
         description_fallback=description_fallback,
         room=item.get("room"),
         room_text=room_text(item.get("room"), language),
-        chair=item.get("chair"),
-        speakers=[SpeakerView(s["name"], s.get("function")) for s in item.get("speakers", [])],
+        chair=chair,
+        chair_fallback=chair_fallback,
+        speakers=[speaker_view(s, language) for s in item.get("speakers", [])],
         interpretation=interpretation,
         interpretation_text=i18n.format_list(interpretation, language),
         interpretation_codes=codes,
@@ -227,8 +243,18 @@ def item_read(entry: EditableItem, time_zone: str) -> AgendaItemRead:
         description_ar=item.description_ar,
         room=item.room,
         chair=item.chair,
+        chair_fr=item.chair_fr,
+        chair_ar=item.chair_ar,
         speakers=[
-            SpeakerRead(name=s.name, function=s.function, participant_id=s.participant_id)
+            SpeakerRead(
+                name=s.name,
+                function=s.function,
+                name_fr=s.name_fr,
+                name_ar=s.name_ar,
+                function_fr=s.function_fr,
+                function_ar=s.function_ar,
+                participant_id=s.participant_id,
+            )
             for s in entry.speakers
         ],
         interpretation_languages=list(item.interpretation_languages),
@@ -250,6 +276,8 @@ FIELD_LABELS = {
     "description_ar": N_("Description (Arabic)"),
     "room": N_("Room"),
     "chair": N_("Chair"),
+    "chair_fr": N_("Chair (French)"),
+    "chair_ar": N_("Chair (Arabic)"),
     "speakers": N_("Speakers"),
     "interpretation_languages": N_("Interpretation"),
     "visibility": N_("Visibility"),
@@ -320,6 +348,16 @@ def change_views(changes: list[ItemChange], language: str, time_zone: str) -> li
     return views
 
 
+def _speaker_lines(entry: EditableItem, suffix: str) -> str:
+    """The speakers as the form's lines, ``Name | Function``, in one language."""
+    lines = []
+    for speaker in entry.speakers:
+        name = getattr(speaker, f"name{suffix}") or ""
+        function = getattr(speaker, f"function{suffix}") or ""
+        lines.append(name + (f" | {function}" if function else ""))
+    return "\n".join(lines).rstrip("\n")
+
+
 def item_form(
     entry: EditableItem | None, time_zone: str, default_day: date | None
 ) -> AgendaItemForm:
@@ -341,9 +379,11 @@ def item_form(
         },
         room=item.room or "",
         chair=item.chair or "",
-        speakers="\n".join(
-            s.name + (f" | {s.function}" if s.function else "") for s in entry.speakers
-        ),
+        chair_fr=item.chair_fr or "",
+        chair_ar=item.chair_ar or "",
+        speakers=_speaker_lines(entry, ""),
+        speakers_fr=_speaker_lines(entry, "_fr"),
+        speakers_ar=_speaker_lines(entry, "_ar"),
         interpretation_languages=list(item.interpretation_languages),
         visibility=item.visibility,
         version=row_etag(item, *entry.speakers),

@@ -33,6 +33,8 @@ COMPARED_FIELDS = (
     "description_ar",
     "room",
     "chair",
+    "chair_fr",
+    "chair_ar",
     "speakers",
     "interpretation_languages",
     "visibility",
@@ -75,8 +77,19 @@ def _frozen_item(entry: agenda_service.EditableItem, position: int) -> dict[str,
         },
         "room": item.room,
         "chair": item.chair,
+        # Only where given, so that revisions frozen before them compare equal.
+        **{f"chair_{code}": getattr(item, f"chair_{code}") for code in ("fr", "ar")},
         "speakers": [
-            {"name": s.name, "function": s.function, "participant_id": s.participant_id}
+            {
+                "name": s.name,
+                "function": s.function,
+                **{
+                    key: getattr(s, key)
+                    for key in agenda_service.SPEAKER_TRANSLATIONS
+                    if getattr(s, key)
+                },
+                "participant_id": s.participant_id,
+            }
             for s in entry.speakers
         ],
         "interpretation_languages": list(item.interpretation_languages),

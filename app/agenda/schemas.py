@@ -22,9 +22,18 @@ Name = Annotated[
 InterpretationLanguage = Literal["ar", "en", "fr", "es", "pt", "ru", "zh"]
 
 
+OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), ONE_LINE]
+
+
 class SpeakerIn(InputModel):
+    """A speaker as typed in English, with the French and Arabic forms where given."""
+
     name: Name
     function: OptionalTitle | None = None
+    name_fr: OptionalName | None = None
+    name_ar: OptionalName | None = None
+    function_fr: OptionalTitle | None = None
+    function_ar: OptionalTitle | None = None
     participant_id: IdInBody | None = None
 
 
@@ -41,7 +50,9 @@ class AgendaItemCreate(InputModel):
     description_fr: Description | None = None
     description_ar: Description | None = None
     room: Room | None = None
-    chair: OptionalTitle | None = None
+    chair: OptionalName | None = None
+    chair_fr: OptionalName | None = None
+    chair_ar: OptionalName | None = None
     speakers: list[SpeakerIn] = Field(default_factory=list, max_length=50)
     interpretation_languages: list[InterpretationLanguage] = Field(
         default_factory=list, max_length=7
@@ -62,7 +73,9 @@ class AgendaItemUpdate(InputModel):
     description_fr: Description | None = None
     description_ar: Description | None = None
     room: Room | None = None
-    chair: OptionalTitle | None = None
+    chair: OptionalName | None = None
+    chair_fr: OptionalName | None = None
+    chair_ar: OptionalName | None = None
     speakers: list[SpeakerIn] | None = Field(default=None, max_length=50)
     interpretation_languages: list[InterpretationLanguage] | None = Field(
         default=None, max_length=7
@@ -81,6 +94,10 @@ class PublishIn(InputModel):
 class SpeakerRead(BaseModel):
     name: str
     function: str | None
+    name_fr: str | None = None
+    name_ar: str | None = None
+    function_fr: str | None = None
+    function_ar: str | None = None
     participant_id: int | None
 
 
@@ -99,6 +116,8 @@ class AgendaItemRead(BaseModel):
     description_ar: str | None
     room: str | None
     chair: str | None
+    chair_fr: str | None
+    chair_ar: str | None
     speakers: list[SpeakerRead]
     interpretation_languages: list[str]
     visibility: Visibility
@@ -178,6 +197,8 @@ FORM_MESSAGES = {
     "visibility": N_("Choose a visibility from the list."),
     "interpretation_languages": N_("Choose interpretation languages from the list."),
     "speakers": N_("Each speaker needs a name of at most 200 characters."),
+    "speakers_fr": N_("One line per speaker, in the order of the English list."),
+    "speakers_ar": N_("One line per speaker, in the order of the English list."),
     "starts_at": N_("Enter a day (YYYY-MM-DD) and a time (HH:MM)."),
     "ends_at": N_("Enter a day (YYYY-MM-DD) and a time (HH:MM)."),
 }
@@ -202,14 +223,22 @@ class AgendaItemForm(BaseModel):
     description_ar: str = Field(default="", max_length=20000)
     room: str = Field(default="", max_length=500)
     chair: str = Field(default="", max_length=1000)
+    chair_fr: str = Field(default="", max_length=1000)
+    chair_ar: str = Field(default="", max_length=1000)
     speakers: str = Field(default="", max_length=20000)
+    # The same speakers in French and Arabic, line by line in the English list's order.
+    speakers_fr: str = Field(default="", max_length=20000)
+    speakers_ar: str = Field(default="", max_length=20000)
     interpretation_languages: list[str] = Field(default_factory=list, max_length=10)
     visibility: str = Field(default="public", max_length=20)
     # The ETag of the item when the form was opened, to detect a change made meanwhile.
     version: str = Field(default="", max_length=100)
 
-    def speaker_list(self, linked: dict[str, int | None]) -> list[dict[str, object]]:
-        speakers = []
+    def speaker_list(
+        self, linked: dict[str, int | None], errors: dict[str, str] | None = None
+    ) -> list[dict[str, object]]:
+        """The English lines, each with the French and Arabic line of the same rank."""
+        speakers: list[dict[str, object]] = []
         for line in self.speakers.splitlines():
             name, _, function = line.partition("|")
             if name.strip():
@@ -220,6 +249,14 @@ class AgendaItemForm(BaseModel):
                         "participant_id": linked.get(name.strip()),
                     }
                 )
+        for language in ("fr", "ar"):
+            lines = getattr(self, f"speakers_{language}").rstrip().splitlines()
+            if len(lines) > len(speakers) and errors is not None:
+                errors[f"speakers_{language}"] = FORM_MESSAGES[f"speakers_{language}"]
+            for speaker, line in zip(speakers, lines, strict=False):
+                name, _, function = line.partition("|")
+                speaker[f"name_{language}"] = name.strip() or None
+                speaker[f"function_{language}"] = function.strip() or None
         return speakers
 
     def _moment(self, clock: str, name: str, errors: dict[str, str]) -> datetime | None:
@@ -234,8 +271,11 @@ class AgendaItemForm(BaseModel):
         errors: dict[str, str] = {}
         starts_at = self._moment(self.starts_at, "starts_at", errors)
         ends_at = self._moment(self.ends_at, "ends_at", errors)
-        data = self.model_dump(exclude={"day", "starts_at", "ends_at", "speakers", "version"})
-        data["speakers"] = self.speaker_list(linked or {})
+        data = self.model_dump(
+            exclude={"day", "starts_at", "ends_at", "speakers", "speakers_fr", "speakers_ar"}
+            | {"version"}
+        )
+        data["speakers"] = self.speaker_list(linked or {}, errors)
         data["starts_at"], data["ends_at"] = starts_at, ends_at
         try:
             item_in = AgendaItemCreate.model_validate(data)

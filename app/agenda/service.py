@@ -23,6 +23,9 @@ from app.paging import Page, Paged, fetch_page
 from app.timestamps import utcnow
 
 TRANSLATED_FIELDS = ("title", "description")
+# Translated too, and flagged when the English changes: the chair and the speakers.
+PEOPLE_FIELDS = ("chair", "speakers")
+SPEAKER_TRANSLATIONS = ("name_fr", "name_ar", "function_fr", "function_ar")
 
 
 @dataclass
@@ -184,6 +187,7 @@ def _replace_speakers(db_session: Session, item: AgendaItem, speakers: list[Spea
                 position=position,
                 name=speaker.name,
                 function=speaker.function or None,
+                **{key: getattr(speaker, key) or None for key in SPEAKER_TRANSLATIONS},
                 participant_id=speaker.participant_id,
             )
         )
@@ -196,10 +200,37 @@ def _blank_to_none(data: dict[str, Any]) -> dict[str, Any]:
 def _audit_state(item: AgendaItem, speakers: list[SpeakerIn] | list[AgendaSpeaker]) -> dict:
     state = snapshot(item, list(AgendaItem.model_fields))
     state["speakers"] = [
-        {"name": s.name, "function": s.function, "participant_id": s.participant_id}
+        {
+            "name": s.name,
+            "function": s.function,
+            **{key: getattr(s, key) for key in SPEAKER_TRANSLATIONS if getattr(s, key)},
+            "participant_id": s.participant_id,
+        }
         for s in speakers
     ]
     return state
+
+
+def _speaker_text(speakers: list[Any], language: str) -> str:
+    suffix = "" if language == "en" else f"_{language}"
+    return "\n".join(
+        f"{getattr(s, 'name' + suffix) or ''} | {getattr(s, 'function' + suffix) or ''}"
+        if any((getattr(s, "name" + suffix), getattr(s, "function" + suffix)))
+        else ""
+        for s in speakers
+    ).strip()
+
+
+def _texts(item: AgendaItem, speakers: list[Any]) -> dict[str, Any]:
+    """The translated texts of an item in the three languages, the chair and speakers
+    included, as translation_status compares them."""
+    texts = translation_status.values_of(item, TRANSLATED_FIELDS)
+    texts["chair_en"] = item.chair
+    for language in translation_status.TRANSLATIONS:
+        texts[f"chair_{language}"] = getattr(item, f"chair_{language}")
+    for language in ("en", *translation_status.TRANSLATIONS):
+        texts[f"speakers_{language}"] = _speaker_text(speakers, language)
+    return texts
 
 
 def create_item(
@@ -277,10 +308,9 @@ def update_item(
         changes["interpretation_languages"] = list(
             dict.fromkeys(changes["interpretation_languages"] or [])
         )
-    texts_before = translation_status.values_of(item, TRANSLATED_FIELDS)
+    texts_before = _texts(item, current.speakers)
     for name, value in _blank_to_none(changes).items():
         setattr(item, name, value)
-    translation_status.flag_outdated(item, before=texts_before, parts=TRANSLATED_FIELDS)
     item.starts_at, item.ends_at = starts_at, ends_at
     item.updated_at = utcnow()
     db_session.add(item)
@@ -288,6 +318,12 @@ def update_item(
     if item_in.speakers is not None:
         _replace_speakers(db_session, item, item_in.speakers)
         speakers = item_in.speakers
+    translation_status.flag_outdated(
+        item,
+        before=texts_before,
+        parts=TRANSLATED_FIELDS + PEOPLE_FIELDS,
+        after=_texts(item, speakers),
+    )
     audit.record(
         db_session,
         actor=actor,

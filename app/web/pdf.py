@@ -12,9 +12,12 @@ Published documents are rendered in the background by one thread the process own
 """
 
 import atexit
+import ctypes
+import ctypes.util
 import logging
 import queue
 import threading
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -94,19 +97,52 @@ def render_pdf(
         if page_css:
             stylesheets.append(CSS(string=page_css, font_config=font_config))
         document = HTML(string=html, base_url=str(STATIC_DIR))
-        with PDF_RENDERING_SECONDS.time():
-            return document.write_pdf(
-                stylesheets=stylesheets,
-                font_config=font_config,
-                pdf_variant=pdf_variant,
-                uncompressed_pdf=False,
-            )
+        try:
+            with PDF_RENDERING_SECONDS.time():
+                return document.write_pdf(
+                    stylesheets=stylesheets,
+                    font_config=font_config,
+                    pdf_variant=pdf_variant,
+                    uncompressed_pdf=False,
+                )
+        finally:
+            del document
+            _release_memory()
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (AttributeError, OSError):  # not glibc
+        return None
+
+
+def _release_memory() -> None:
+    """Give the memory a rendering freed back to the system (glibc keeps it otherwise, in the
+    arena of the thread that rendered): a few milliseconds, several MB a worker."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+RIGHT_TO_LEFT = frozenset(("R", "AL"))
+LEFT_TO_RIGHT = frozenset(("L", "EN", "AN"))
+
+
+def needs_isolation(text: str | None, direction: str) -> bool:
+    """Whether a text set inside a line of this direction must be isolated (``<bdi>``) to
+    keep its order and punctuation: it holds letters (or, right-to-left, digits) of the
+    other direction."""
+    other = LEFT_TO_RIGHT if direction == "rtl" else RIGHT_TO_LEFT
+    return any(unicodedata.bidirectional(char) in other for char in text or "")
 
 
 def document_context(language: str) -> dict[str, Any]:
     """What a printed document's template needs without a request: the language, its
-    direction, translation and the localised field lookup."""
+    direction, translation, the localised field lookup and which texts to isolate."""
     translations = i18n.get_translations(language)
+    direction = i18n.direction(language)
 
     def translate(message: str, **params: Any) -> str:
         text = translations.gettext(message)
@@ -118,6 +154,7 @@ def document_context(language: str) -> dict[str, Any]:
         "_": translate,
         "localized": lambda obj, field: i18n.localized(obj, field, language),
         "labels": labels,
+        "isolate": lambda text: needs_isolation(text, direction),
     }
 
 

@@ -196,3 +196,32 @@ def test_text_copied_with_pdftotext_is_the_text_as_typed(client, db_session) -> 
         # whose colon pdftotext moves beside the Arabic word ("التوزيع :عام").
         for typed in [typed for typed in expected[1:] if ":" not in typed]:
             assert typed in text, (language, typed, text)
+
+
+def _x_of(content: bytes, typed: str) -> float:
+    """The left edge (points) of the first occurrence of some text on the first page."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(content)
+    try:
+        text_page = document[0].get_textpage()
+        searcher = text_page.search(typed)
+        found = searcher.get_next()
+        assert found is not None, (typed, text_page.get_text_range())
+        index, _count = found
+        return text_page.get_charbox(index)[0]
+    finally:
+        document.close()
+
+
+def test_times_open_each_line_in_the_reading_direction(client, db_session) -> None:
+    """An item's time begins its line: on the left in English, on the right in Arabic."""
+    edition = _agenda(db_session)
+    publish(db_session, edition)
+    for language, title in (("en", "Opening ceremony"), ("ar", "حفل الافتتاح")):
+        content = client.get(f"/editions/{edition.slug}/agenda.pdf?lang={language}").content
+        time_x, title_x = _x_of(content, "09:00"), _x_of(content, title)
+        if language == "ar":
+            assert time_x > title_x, (time_x, title_x)
+        else:
+            assert time_x < title_x, (time_x, title_x)
