@@ -7,7 +7,6 @@ run of dark modules. The HTML page of the same badges (``badge_sheets``, ``qr_da
 the preview shown before printing."""
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -19,7 +18,7 @@ from app.badges.service import BadgeRow
 from app.editions.models import Edition
 from app.observability.metrics import PDF_RENDERING_SECONDS
 from app.web import labels
-from app.web.pdf import FONTS_DIR
+from app.web.drawn_pdf import PT, DrawnPdf
 
 BADGES_PER_PAGE = 8  # 2 columns x 4 rows
 QR_MASK = 2  # vertical stripes: a pattern every reader handles
@@ -32,7 +31,6 @@ PAD = 3.0
 BAND_H = 6.6
 QR_SIZE, QR_TOP = 27.0, 14.0
 TEXT_W = CARD_W - 2 * PAD - 30.0  # the text keeps clear of the QR code
-PT = 25.4 / 72  # one point in millimetres
 
 CATEGORY_COLOURS = {
     "state": (0x00, 0x62, 0x33),
@@ -40,12 +38,6 @@ CATEGORY_COLOURS = {
     "head": (0xA0, 0x70, 0x0B),
     "delegate": (0x4A, 0x4A, 0x4A),
 }
-FONTS = (
-    ("sans", "", "NotoSans-Regular.ttf"),
-    ("sans", "B", "NotoSans-Bold.ttf"),
-    ("naskh", "", "NotoNaskhArabic-Regular.ttf"),
-    ("naskh", "B", "NotoNaskhArabic-Bold.ttf"),
-)
 
 
 @dataclass
@@ -87,109 +79,8 @@ def qr_runs(code: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     return len(matrix) + 2 * QR_BORDER, tuple(runs)
 
 
-def _is_arabic(text: str) -> bool:
-    return any("\u0600" <= char <= "\u06ff" or "\ufb50" <= char <= "\ufeff" for char in text)
-
-
-def _needs_shaping(text: str) -> bool:
-    """Whether a text needs HarfBuzz: anything past the Latin letters Noto Sans holds
-    (Arabic, combining accents...). Plain Latin is written glyph by glyph, far faster."""
-    return any(ord(char) >= 0x0300 for char in text)
-
-
-class BadgeSheet:
-    """One PDF of badges being drawn.
-
-    fpdf2's shaped text costs about a millisecond a line; a badge repeats most of its lines
-    (the edition, the bands, the delegation), so a line is shaped once and its drawing
-    operators are stamped again wherever it recurs, moved by a translation."""
-
-    def __init__(self, language: str) -> None:
-        from fpdf import FPDF  # slow to import: only the badges need it
-
-        self.language = language
-        self.rtl = i18n.direction(language) == "rtl"
-        pdf = FPDF(orientation="P", unit="mm", format="A4")
-        pdf.set_auto_page_break(False)
-        pdf.set_margins(0, 0, 0)
-        for family, style, filename in FONTS:
-            pdf.add_font(family, style, str(FONTS_DIR / filename))
-        pdf.set_text_shaping(True)
-        pdf.c_margin = 0
-        self.pdf = pdf
-        self.stamps: dict[tuple, tuple[float, float, bytes, set[int]]] = {}
-
-    def font(self, text: str, style: str, size: float) -> None:
-        """Naskh for Arabic text, Noto Sans otherwise; the other as fallback for mixed text."""
-        arabic = _is_arabic(text)
-        self.pdf.set_font("naskh" if arabic else "sans", style, size)
-        self.pdf.set_fallback_fonts(["sans" if arabic else "naskh"], exact_match=False)
-
-    def line(
-        self,
-        text: str,
-        x: float,
-        y: float,
-        w: float,
-        h: float,
-        *,
-        style: str = "",
-        size: float,
-        colour: tuple[int, int, int] = (0, 0, 0),
-        align: str = "L",
-        lines: int = 1,
-        direction: str = "ltr",
-    ) -> None:
-        """A line of text (or a paragraph of ``lines`` lines) in a box of width ``w``,
-        right-to-left as a paragraph if ``direction`` says so."""
-        pdf = self.pdf
-        self.font(text, style, size)
-        pdf.set_text_color(*colour)
-        if lines == 1 and align == "L" and direction == "ltr" and not _needs_shaping(text):
-            pdf.text(x, y + h / 2 + 0.35 * size * PT, text)
-            return
-        key = (text, style, size, colour, w, h, align, lines, direction)
-        stamp = self.stamps.get(key)
-        if stamp is not None:
-            self._stamp(stamp, x, y, colour)
-            return
-        page = pdf.pages[pdf.page].contents
-        before = len(page)
-        pdf.current_font_is_set_on_page = False  # the stamp must carry its font
-        pdf.set_xy(x, y)
-        if direction == "rtl":
-            pdf.set_text_shaping(True, direction="rtl")
-        if lines == 1:
-            pdf.cell(w, h, text, align=align)
-        else:
-            pdf.multi_cell(w, h, text, align=align, max_line_height=h)
-        if direction == "rtl":
-            pdf.set_text_shaping(True)
-        fonts = {int(found) for found in re.findall(rb"/F(\d+) ", page[before:])}
-        self.stamps[key] = (x, y, bytes(page[before:]), fonts)
-
-    def _stamp(
-        self, stamp: tuple[float, float, bytes, set[int]], x: float, y: float, colour: tuple
-    ) -> None:
-        from fpdf.enums import PDFResourceType
-
-        pdf = self.pdf
-        origin_x, origin_y, operators, fonts = stamp
-        dx, dy = (x - origin_x) * pdf.k, (origin_y - y) * pdf.k
-        red, green, blue = (part / 255 for part in colour)
-        pdf._out(f"q {red:.3f} {green:.3f} {blue:.3f} rg 1 0 0 1 {dx:.2f} {dy:.2f} cm")
-        pdf._out(operators.rstrip(b"\n"))
-        pdf._out("Q")
-        for font in fonts:
-            pdf._resource_catalog.add(PDFResourceType.FONT, font, pdf.page)
-
-    def width(self, text: str) -> float:
-        """The width of a text in the current font (summed from the glyphs for plain Latin,
-        which needs no shaping)."""
-        pdf = self.pdf
-        if _needs_shaping(text):
-            return pdf.get_string_width(text)
-        return pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k
+class BadgeSheet(DrawnPdf):
+    """One PDF of badges being drawn."""
 
     def band(self, text: str, category: str, x: float, y: float) -> None:
         self.pdf.set_fill_color(*CATEGORY_COLOURS[category])
@@ -281,9 +172,6 @@ class BadgeSheet:
         self.pdf.add_page()
         align = "R" if self.rtl else "L"
         self.line(message, MARGIN_X, MARGIN_Y, 210 - 2 * MARGIN_X, 8, size=10.5, align=align)
-
-    def output(self) -> bytes:
-        return bytes(self.pdf.output())
 
 
 @lru_cache(maxsize=4096)
