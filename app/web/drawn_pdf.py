@@ -26,6 +26,15 @@ def needs_shaping(text: str) -> bool:
     return any(ord(char) >= 0x0300 for char in text)
 
 
+def _plain_latin(text: str, direction: str | None) -> bool:
+    """Whether a text reads the same glyph by glyph, unshaped and left to right: Latin
+    only, and in a right-to-left line, starting and ending with a letter (punctuation at an
+    end would move to the other side)."""
+    if needs_shaping(text):
+        return False
+    return direction != "rtl" or (text[:1].isalpha() and text[-1:].isalpha())
+
+
 class DrawnPdf:
     """An A4 PDF being drawn at fixed positions, with the shipped fonts.
 
@@ -75,8 +84,9 @@ class DrawnPdf:
         pdf = self.pdf
         self.font(text, style, size)
         pdf.set_text_color(*colour)
-        if lines == 1 and align == "L" and direction != "rtl" and not needs_shaping(text):
-            pdf.text(x, y + h / 2 + 0.35 * size * PT, text)
+        if lines == 1 and align in "LR" and _plain_latin(text, direction):
+            left = x if align == "L" else x + w - self.width(text)
+            pdf.text(left, y + h / 2 + 0.35 * size * PT, text)
             return
         key = (text, style, size, colour, w, h, align, lines, direction)
         stamp = self.stamps.get(key)
