@@ -7,9 +7,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.auth.access import Access, allow
 from app.db import DbSessionDep
-from app.delegations import exports, lists
+from app.delegations import exports, list_pdf, lists
 from app.delegations.dependencies import OrganiserEdition
-from app.web.pdf import render_pdf
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin/editions/{slug}/participants", include_in_schema=False)
@@ -81,6 +80,6 @@ def participants_pdf(
     accredited: Accredited = False,
 ) -> Response:
     """The List of Participants as an A4 PDF."""
-    page = _print_page(request, edition, db_session, accredited)
-    pdf = render_pdf(page.body.decode(), extra_css=exports.PRINT_CSS)
+    groups = lists.list_of_participants(db_session, edition=edition, accredited_only=accredited)
+    pdf = list_pdf.participants_pdf(edition, groups, request.state.language)
     return _download(pdf, "application/pdf", f"{edition.slug}-list-of-participants.pdf")
