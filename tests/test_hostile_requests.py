@@ -4,6 +4,8 @@ field of the CSV invitation upload, the bulk review, the outbox, the check-in de
 confirmation pages. Each gets a clear 4xx or the form again with the field's message, never
 a server error (the test client raises any), and nothing is half-written."""
 
+import logging
+import re
 from urllib.parse import quote
 
 import pytest
@@ -51,6 +53,28 @@ FORWARDED = {
 }
 # Every form below is also posted with its ids, numbers and choices of the wrong kind.
 ODD_NUMBERS = ["²", "١٢", "-1", "0", "9999999999", "1e3", " 7", "\x00", "9" * 40]
+
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PRIVATE_LINK = re.compile(r"/register/[A-Za-z0-9_-]{20,}")
+NAMES = ("Amina", "Otieno", "Awa", "Diop", "Aïssata")
+
+
+@pytest.fixture(autouse=True)
+def quiet_log(caplog):  # noqa: ANN001, ANN201
+    """What the application logs of all this: no traceback (every answer is a client error),
+    no address, private link or name."""
+    caplog.set_level(logging.DEBUG)
+    yield
+    lines = [
+        f"{record.name} {record.getMessage()} {record.exc_text or ''}"
+        for record in caplog.records
+        if not record.name.startswith(("httpx", "httpcore"))
+    ]
+    assert [r.getMessage() for r in caplog.records if r.exc_info or r.exc_text] == []
+    assert [line for line in lines if EMAIL.search(line)] == []
+    assert [line for line in lines if PRIVATE_LINK.search(line)] == []
+    assert [line for line in lines if any(name in line for name in NAMES)] == []
 
 
 @pytest.fixture
