@@ -92,6 +92,7 @@ def served_app(
     workers: int = 1,
     log_file: Path | None = None,
     log_level: str = "INFO",
+    log_format: str = "text",
 ) -> Iterator[tuple[subprocess.Popen, str]]:
     """The application served by uvicorn in its own process, as in production. With a
     ``log_file``, everything the processes print goes there (uvicorn's access log included,
@@ -103,6 +104,7 @@ def served_app(
         "MARRAKECH_ENVIRONMENT": "development",
         "MARRAKECH_VAR_DIR": str(var_dir),
         "MARRAKECH_LOG_LEVEL": log_level,
+        "MARRAKECH_LOG_FORMAT": log_format,
         "MARRAKECH_PDF_BACKGROUND": "true",
     }
     # Workers import the application from bytecode, written once, as on a server: compiling

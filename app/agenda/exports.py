@@ -241,6 +241,7 @@ class JsonExporter(Exporter):
                     "title": item.title,
                     "description": item.description,
                     "translated": not (item.title_fallback or item.description_fallback),
+                    "translation_outdated": item.translation_outdated,
                     "room": item.room,
                     "chair": item.chair,
                     "speakers": [{"name": s.name, "function": s.function} for s in item.speakers],

@@ -67,6 +67,8 @@ class ItemView:
     title_fallback: bool
     description: str | None
     description_fallback: bool
+    # The translation shown was written before the English last changed (see translation_status).
+    translation_outdated: bool
     room: str | None
     room_text: str | None  # in the reader's language where the catalogue has it
     chair: str | None
@@ -171,6 +173,7 @@ def item_view(
         title_fallback=title_fallback,
         description=description,
         description_fallback=description_fallback,
+        translation_outdated=language != "en" and bool(item.get(f"{language}_outdated")),
         room=item.get("room"),
         room_text=room_text(item.get("room"), language),
         chair=chair,

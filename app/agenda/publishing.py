@@ -19,8 +19,10 @@ from app.i18n import N_
 from app.paging import Page, Paged, fetch_page
 from app.timestamps import utcnow
 
-# Fields that do not change what a reader or a calendar sees of an item.
-NOT_CONTENT = frozenset({"id", "position", "sequence"})
+# Fields that do not change what a reader or a calendar sees of an item. The flags of
+# possibly outdated translations follow changes of the texts, which are compared already; left
+# out, revisions published before they were frozen compare equal to the same items now.
+NOT_CONTENT = frozenset({"id", "position", "sequence", "fr_outdated", "ar_outdated"})
 COMPARED_FIELDS = (
     "kind",
     "starts_at",
@@ -75,6 +77,8 @@ def _frozen_item(entry: agenda_service.EditableItem, position: int) -> dict[str,
             for name in ("title", "description")
             for code in ("en", "fr", "ar")
         },
+        "fr_outdated": bool(item.fr_outdated),
+        "ar_outdated": bool(item.ar_outdated),
         "room": item.room,
         "chair": item.chair,
         # Only where given, so that revisions frozen before them compare equal.

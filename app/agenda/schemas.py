@@ -166,6 +166,9 @@ class ExportItem(BaseModel):
     title: str
     description: str | None
     translated: bool
+    translation_outdated: bool = Field(
+        description="the translation was written before the English last changed"
+    )
     room: str | None
     chair: str | None
     speakers: list[ExportSpeaker]

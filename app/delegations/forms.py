@@ -9,6 +9,7 @@ from app.delegations.errors import InvalidFields
 from app.delegations.schemas import DelegationDetailsIn, ParticipantIn
 from app.errors import DomainError, InvalidInput
 from app.i18n import N_
+from app.web.params import whole_number
 from app.web.text_input import SINGLE_LINE_MESSAGE
 
 PARTICIPANT_FIELDS = tuple(ParticipantIn.model_fields)
@@ -173,7 +174,7 @@ def invitation_from_form(form: FormData) -> Any:
     names = [str(name)[:200] for name in form.getlist("entity_names") if str(name).strip()]
     quota = str(form.get("quota_override") or "").strip()
     errors: list[DomainError] = []
-    if quota and not (quota.isdigit() and 1 <= int(quota) <= 500):
+    if quota and not whole_number(quota, maximum=500):
         errors.append(
             InvalidInput(N_("Enter a whole number between 1 and 500."), field="quota_override")
         )
@@ -213,9 +214,9 @@ def review_from_form(form: FormData) -> tuple[list[int], Any, str | None]:
     from app.delegations.models import ParticipantStatus
 
     ids = [
-        int(v)
+        number
         for v in form.getlist("participant_ids")
-        if isinstance(v, str) and v.isdigit() and len(v) < 10
+        if isinstance(v, str) and (number := whole_number(v))
     ]
     if not ids:
         raise InvalidInput(N_("Tick at least one member."), field="participant_ids")
@@ -329,9 +330,10 @@ def quota_from_form(raw: str) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 500:
+    quota = whole_number(raw, maximum=500)
+    if not quota:
         raise InvalidInput(N_("Enter a whole number between 1 and 500."), field="quota_override")
-    return int(raw)
+    return quota
 
 
 def bulk_filters(form: FormData) -> dict[str, Any]:
@@ -361,8 +363,8 @@ def bulk_selection(form: FormData, rows: list[Any]) -> list[Any]:
     if form.get("scope") == "all":
         return [row.delegation for row in rows]
     ticked = {
-        int(v)
+        number
         for v in form.getlist("delegation_ids")
-        if isinstance(v, str) and v.isdigit() and len(v) < 10
+        if isinstance(v, str) and (number := whole_number(v))
     }
     return [row.delegation for row in rows if row.delegation.id in ticked]

@@ -32,6 +32,7 @@ from app.i18n import LANGUAGES, N_
 from app.mail import service as mail_service
 from app.paging import Page, Paged, fetch_page
 from app.timestamps import utcnow
+from app.web.params import whole_number
 from app.web.text_input import is_single_line, require_single_line
 
 REQUESTS_PER_HOUR = 5
@@ -456,9 +457,14 @@ def read_focal_points_csv(
         raise InvalidInput(N_("Save the file as CSV in UTF-8."), field="file") from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    records = [
-        r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)
-    ]
+    try:
+        records = [
+            r
+            for r in csv.reader(io.StringIO(text), delimiter=delimiter)
+            if any(c.strip() for c in r)
+        ]
+    except csv.Error:  # a cell beyond the reader's limit (128 KiB), or a stray NUL
+        raise InvalidInput(N_("Save the file as CSV in UTF-8."), field="file") from None
     if records and records[0] and records[0][0].strip().casefold() == "entity":
         records = records[1:]
         start = 2
@@ -595,9 +601,10 @@ def links_csv(db_session: Session, *, edition: Edition, pairs: list[str]) -> byt
     writer.writerow(["entity_code", "entity", "focal_point", "email", "language", "link"])
     for pair in pairs[:MAX_CSV_ROWS]:
         raw_id, _, token = pair.partition(":")
-        if not raw_id.isdigit() or len(raw_id) > 10 or not token or len(token) > 100:
+        delegation_id = whole_number(raw_id)
+        if not delegation_id or not token or len(token) > 100:
             continue
-        delegation = db_session.get(Delegation, int(raw_id))
+        delegation = db_session.get(Delegation, delegation_id)
         if (
             delegation is None
             or delegation.edition_id != edition.id

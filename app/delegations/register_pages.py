@@ -20,7 +20,7 @@ from app.delegations.models import Delegation
 from app.editions.models import Edition
 from app.errors import DomainError
 from app.mail import service as mail_service
-from app.web.params import MAX_ROW_ID
+from app.web.params import MAX_ROW_ID, whole_number
 from app.web.templating import render
 
 router = APIRouter(prefix="/register/{token}", include_in_schema=False)
@@ -105,7 +105,7 @@ async def _save(
         letter=letter,
         action=action,
         participant_id=participant_id,
-        editing=int(editing) if editing.isdigit() else None,
+        editing=whole_number(editing),
     )
     if outcome.error is not None:
         values = forms.form_values(form)
@@ -120,7 +120,7 @@ async def _save(
             token=token,
             error=outcome.error,
             values=values,
-            editing=int(editing) if editing.isdigit() else None,
+            editing=whole_number(editing),
         )
     if action == "edit" and participant_id is not None:
         url = request.app.url_path_for("register_form", token=token)

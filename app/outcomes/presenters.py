@@ -23,6 +23,8 @@ class StatementText:
     language: str
     direction: str
     is_fallback: bool
+    # The translation was written before the English last changed (see translation_status).
+    is_outdated: bool
 
 
 def statement_text(statement: OutcomeStatement, language: str) -> StatementText:
@@ -36,6 +38,7 @@ def statement_text(statement: OutcomeStatement, language: str) -> StatementText:
         language=shown_language,
         direction=direction(shown_language),
         is_fallback=is_fallback,
+        is_outdated=language != "en" and bool(getattr(statement, f"{language}_outdated", False)),
     )
 
 
@@ -66,6 +69,7 @@ def outcome_detail(
         **outcome_read(request, edition, statement, language).model_dump(),
         language=text.language,
         is_fallback=text.is_fallback,
+        translation_outdated=text.is_outdated,
         body_markdown=text.body_markdown,
         body_html=str(text.body_html),
         texts={

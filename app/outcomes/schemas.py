@@ -75,6 +75,9 @@ class OutcomeRead(BaseModel):
 class OutcomeDetail(OutcomeRead):
     language: str
     is_fallback: bool
+    translation_outdated: bool = Field(
+        description="the text in this language was written before the English last changed"
+    )
     body_markdown: str
     body_html: str
     texts: dict[str, dict[str, str | None]] = Field(

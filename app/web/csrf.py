@@ -76,4 +76,5 @@ def csrf_token_is_valid(request: Request, submitted: str | None) -> bool:
         if not raw:
             return False
         binding = f"cookie:{raw}"
-    return hmac.compare_digest(_mac(binding), submitted)
+    # Bytes: comparing str refuses (TypeError) a submitted token with non-ASCII characters.
+    return hmac.compare_digest(_mac(binding).encode(), submitted.encode("utf-8", "surrogatepass"))

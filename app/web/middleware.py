@@ -106,7 +106,7 @@ class BodySizeLimitMiddleware:
 
         async def limited_receive() -> Message:
             nonlocal received
-            if declared.isdigit() and int(declared) > limit:
+            if declared.isascii() and declared.isdigit() and int(declared) > limit:
                 raise RequestTooLarge(limit)
             message = await receive()
             if message["type"] == "http.request":

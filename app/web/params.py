@@ -20,6 +20,15 @@ IdInBody = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # an id sent in a JSON bo
 SlugPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
 
 
+def whole_number(text: str, *, maximum: int = MAX_ROW_ID) -> int | None:
+    """``text`` as a whole number of ASCII digits up to ``maximum``, else None. ``str.isdigit``
+    alone also accepts "²" (which ``int`` refuses) and other scripts' digits."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    value = int(text)
+    return value if value <= maximum else None
+
+
 def _single_line(value: str) -> str:
     if not is_single_line(value):
         raise PydanticCustomError("single_line", SINGLE_LINE_MESSAGE)

@@ -87,3 +87,27 @@ def test_revoking_a_badge_asks_first(client, db_session) -> None:
     assert "A new badge was issued" in done.text
     db_session.refresh(person)
     assert person.badge_serial == 2
+
+
+def test_each_undo_field_has_its_own_label_when_a_person_is_shown_twice(client, db_session) -> None:
+    """Just arrived, a person is both the result and the first of the latest arrivals (and in
+    a search): each of their undo fields has an id of its own, which its label names."""
+    import re
+    from collections import Counter
+
+    sign_in(client, db_session)
+    edition = make_edition(db_session)
+    open_registration(db_session, edition)
+    kenya, _ = make_delegation(db_session, edition, code="KEN")
+    person = make_participant(db_session, edition, kenya, given_name="Amina", family_name="Otieno")
+    desk = f"/admin/editions/{edition.slug}/check-in"
+    token = extract_csrf(client.get(desk).text)
+    client.post(desk, data={"csrf_token": token, "code": badges_service.badge_code(person)})
+    page = client.get(f"{desk}?arrived={person.id}&q=otieno").text
+    ids = re.findall(r'<input id="(undo-reason-[^"]+)"', page)
+    assert len(ids) == 3 and len(set(ids)) == 3, ids
+    assert Counter(re.findall(r'<label for="(undo-reason-[^"]+)"', page)) == Counter(ids)
+    refused = client.post(f"{desk}/{person.id}/undo", data={"csrf_token": token, "reason": ""})
+    assert len(set(re.findall(r'id="(undo-error-[^"]+)"', refused.text))) == len(
+        re.findall(r'id="(undo-error-[^"]+)"', refused.text)
+    )

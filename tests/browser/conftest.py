@@ -3,6 +3,7 @@ driven by Playwright) for the browser tests; skipped, saying why, where no Chrom
 installed."""
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -86,5 +87,31 @@ def site(chromium, screenshots) -> Iterator[Site]:  # noqa: ANN001
                 actor=COMMAND_LINE,
             )
         engine.dispose()
-        with served_app(url, Path(var_dir)) as (_process, base_url):
+        log_file = Path(var_dir) / "server.log"
+        with served_app(url, Path(var_dir), log_file=log_file, log_format="json") as (
+            _process,
+            base_url,
+        ):
             yield Site(chromium, base_url, screenshots, Path(var_dir), url)
+        log = log_file.read_text("utf-8", errors="replace")
+        # Kept beside the screenshots (one file a test worker), for reading after the run.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        (screenshots / f"server-log-{worker}.jsonl").write_text(log, "utf-8")
+        check_server_log(log)
+
+
+# What must never be in the server's log of the journeys: anyone's email, a private link,
+# the names people typed, and tracebacks (the journeys' mistakes are client errors, 4xx).
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PRIVATE_LINK = re.compile(r"/register/[A-Za-z0-9_-]{20,}")
+NAMES = ("Amina", "Odhiambo", "Otieno", "Mwangi", "Aïssata", "Diallo", "محمد", "العلمي")
+
+
+def check_server_log(log: str) -> None:
+    lines = log.splitlines()
+    assert any('"route"' in line for line in lines), "no request was logged"
+    assert [line for line in lines if EMAIL.search(line)] == []
+    assert [line for line in lines if PRIVATE_LINK.search(line)] == []
+    assert [line for line in lines if any(name in line for name in NAMES)] == []
+    assert [line for line in lines if "Traceback" in line or '"exception"' in line] == []
+    assert [line for line in lines if '"status": 5' in line] == []

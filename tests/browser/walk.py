@@ -80,8 +80,15 @@ class Site:
     database_url: str
 
     def visitor(
-        self, journey: str, language: str, *, width: int = DESKTOP, javascript: bool = True
+        self,
+        journey: str,
+        language: str,
+        *,
+        width: int = DESKTOP,
+        javascript: bool = True,
+        also_at: tuple[int, ...] = (),
     ) -> "Visitor":
+        """A new window; ``also_at`` lays out every page checked at those widths too."""
         context = self.browser.new_context(
             base_url=self.base_url,
             viewport={"width": width, "height": 900},
@@ -95,7 +102,7 @@ class Site:
         suffix = "" if javascript else "-nojs"
         for earlier in folder.glob(f"{language}-{width}{suffix}-*.jpg"):
             earlier.unlink()  # the pictures of an earlier run
-        return Visitor(context, context.new_page(), language, width, folder, suffix)
+        return Visitor(context, context.new_page(), language, width, folder, suffix, also_at)
 
 
 @dataclass
@@ -108,6 +115,7 @@ class Visitor:
     width: int
     folder: Path
     suffix: str
+    also_at: tuple[int, ...] = ()
     steps: list[str] = field(default_factory=list)
 
     def t(self, message: str, **params: Any) -> str:
@@ -139,6 +147,13 @@ class Visitor:
         if self.language != i18n.DEFAULT_LANGUAGE:
             left = [s for s in interface_sentences(self.language) if s in seen["text"]]
             assert not left, f"English left: {where} {left}"
+        for width in self.also_at:  # the same page laid out again, at another width
+            self.page.set_viewport_size({"width": width, "height": 900})
+            other = self.page.evaluate(_INSPECT)
+            assert other["scrollWidth"] <= other["clientWidth"], (
+                f"scrolls sideways at {width} px: {where} {other}"
+            )
+            self.page.set_viewport_size({"width": self.width, "height": 900})
         return seen
 
     def text(self) -> str:
