@@ -1,6 +1,5 @@
 """Database engine, constraint naming convention and the per-request unit of work."""
 
-import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -82,14 +81,9 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
     # SQLite's busy handler polls with sleeps of up to 100 ms, so many writers waiting for
     # the lock leave it idle most of the time and some starve. Writers of this process
-    # queue on a Python lock instead, and the processes sharing the file (the server's
-    # workers, the command line) on a lock on a file beside it, which the system hands to
-    # the next waiter as soon as it is released (and releases when a process dies); then
-    # each takes the database lock in turn. BEGIN IMMEDIATE still guards against writers
-    # that take neither (another program).
+    # queue on a Python lock instead and take the database lock in turn; BEGIN IMMEDIATE
+    # still guards against other processes.
     write_lock = threading.Lock()
-    path = make_url(engine.url).database
-    between_processes = _FileLock(f"{path}-writer.lock") if path and path != ":memory:" else None
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -97,12 +91,6 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         if mode == "IMMEDIATE" and not connection.info.get("holds_write_lock"):
             write_lock.acquire()
             connection.info["holds_write_lock"] = True
-            if between_processes is not None:
-                try:
-                    between_processes.acquire()
-                except BaseException:
-                    _release(connection)
-                    raise
         try:
             connection.exec_driver_sql(f"BEGIN {mode}")
         except Exception:
@@ -111,8 +99,6 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
     def _release(connection: Any) -> None:
         if connection.info.pop("holds_write_lock", False):
-            if between_processes is not None:
-                between_processes.release()
             write_lock.release()
 
     @event.listens_for(engine, "commit")
@@ -132,33 +118,6 @@ def _make_sqlite_transactional(engine: Engine) -> None:
             _release(connection)
 
     event.listen(engine, "rollback", _release)
-
-
-class _FileLock:
-    """An exclusive lock on a file shared by the processes writing one SQLite database
-    (``flock``; where the system has none, the database's own lock is the only one)."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.descriptor: int | None = None
-        self.held = False
-
-    def acquire(self) -> None:
-        try:
-            import fcntl
-        except ImportError:  # not on this system
-            return
-        if self.descriptor is None:
-            self.descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self.descriptor, fcntl.LOCK_EX)  # waits in the kernel, without the GIL
-        self.held = True
-
-    def release(self) -> None:
-        if self.held:
-            import fcntl
-
-            self.held = False
-            fcntl.flock(self.descriptor, fcntl.LOCK_UN)
 
 
 @lru_cache
