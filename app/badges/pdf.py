@@ -149,7 +149,8 @@ class BadgeSheet(DrawnPdf):
             align=align,
         )
         top += 7 * 1.2 * PT + 2
-        top += self.name(row.name, row.name_direction, x + PAD, top) + 1
+        name = labels.titled_name(row.participant, translate)
+        top += self.name(name, row.name_direction, x + PAD, top) + 1
         self.line(entity_name, x + PAD, top, TEXT_W, 10 * 1.25 * PT, size=10, align=align, lines=2)
         qr_x = x + CARD_W - PAD - QR_SIZE
         self.qr(row.code, qr_x, y + QR_TOP)

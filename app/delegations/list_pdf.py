@@ -99,12 +99,7 @@ class ParticipantList(DrawnPdf):
 
     def person(self, person) -> None:  # noqa: ANN001
         """A participant's name in its own direction (as <bdi>), then their role."""
-        honorific = (
-            self.translate(labels.honorific[person.honorific])
-            if person.honorific in labels.honorific
-            else person.honorific or ""
-        )
-        name = " ".join(part for part in (honorific, person.given_name, person.family_name) if part)
+        name = labels.titled_name(person, self.translate)
         role = (
             f"({self.translate(labels.delegation_role[person.role])})"
             if person.role in ("head", "deputy")

@@ -1,6 +1,9 @@
 """Human names of stored codes (statuses, roles, metrics...), marked for translation.
 Templates show them with ``_(labels.status[edition.status])``."""
 
+from collections.abc import Callable
+from typing import Any
+
 from app.i18n import N_
 
 status = {
@@ -210,3 +213,12 @@ source_kind = {
     "News article": N_("News article"),
     "Press release": N_("Press release"),
 }
+
+
+def titled_name(person: Any, translate: Callable[[str], str]) -> str:
+    """A participant's name after their title of address in the reader's language ("S.E.
+    Wanjiru Kamau" in French); a title not in ``honorific`` is kept as typed."""
+    title = person.honorific or ""
+    if title in honorific:
+        title = translate(honorific[title])
+    return " ".join(part for part in (title, person.given_name, person.family_name) if part)

@@ -50,3 +50,34 @@ def test_names_copied_from_the_badges_are_the_names_as_typed(
     text = " ".join(_pdftotext(response.content).split())  # a long name wraps
     for typed in ("Wanjiru Kamau", "Hélène Lefèvre-Côté", "يوسف العلمي", *SHEET_LABELS[language]):
         assert typed in text, (language, typed, text)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize(
+    ("language", "titled"),
+    [("en", "H.E. Wanjiru Kamau"), ("fr", "S.E. Wanjiru Kamau"), ("ar", "سعادة Wanjiru Kamau")],
+)
+def test_a_badge_gives_the_title_of_address_in_the_readers_language(
+    client, db_session, language: str, titled: str
+) -> None:  # noqa: ANN001
+    edition = make_edition(db_session)
+    sign_in(client, db_session)
+    kenya, _ = make_delegation(db_session, edition, code="KEN")
+    make_participant(
+        db_session,
+        edition,
+        kenya,
+        given_name="Wanjiru",
+        family_name="Kamau",
+        role="head",
+        honorific="H.E.",
+    )
+    response = client.get(f"/admin/editions/{edition.slug}/badges.pdf?lang={language}")
+    text = " ".join(_pdftotext(response.content).split())
+    if language == "ar":  # the Arabic title and the Latin name are two runs: either order
+        assert "سعادة" in text and "Wanjiru Kamau" in text and "H.E." not in text, text
+    else:
+        assert titled in text, text
+    for page in ("badges", "badges/print"):
+        html = client.get(f"/admin/editions/{edition.slug}/{page}?lang={language}").text
+        assert titled in html, page
