@@ -136,6 +136,11 @@ def _focal_point(
             acknowledged.append(email)
 
 
+# A replica's first answers on a loaded machine can take longer than httpx's 5 s default;
+# what is checked is what they say, never how fast.
+SLOW = 60
+
+
 def _wait_until(condition, what: str, seconds: float = 120) -> float:  # noqa: ANN001
     started = time.monotonic()
     while not condition():
@@ -158,17 +163,18 @@ def test_replicas_share_writes_and_a_killed_replica_loses_nothing_acknowledged(
         ):
             # A public page cached by replica B...
             edition_b = f"{b_url}/api/v1/editions/durability"
-            assert httpx.get(edition_b).json()["title"] == "Durability"
-            assert httpx.get(edition_b).headers["x-cache"] == "hit"
+            assert httpx.get(edition_b, timeout=SLOW).json()["title"] == "Durability"
+            assert httpx.get(edition_b, timeout=SLOW).headers["x-cache"] == "hit"
             # ... changed through replica A is read through B a moment later.
             changed = httpx.patch(
                 f"{a_url}/api/v1/editions/durability",
+                timeout=SLOW,
                 json={"title_en": "Written through A"},
                 headers=bearer,
             )
             assert changed.status_code == 200, changed.text
             waited = _wait_until(
-                lambda: httpx.get(edition_b).json()["title"] == "Written through A",
+                lambda: httpx.get(edition_b, timeout=SLOW).json()["title"] == "Written through A",
                 "replica B never showed the write made through replica A",
             )
             print(f"replica B showed replica A's write after {waited:.2f} s")
