@@ -2,10 +2,13 @@
 
 from typing import Any
 
+from fastapi import Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from app.audit import service as audit_service
 from app.i18n import N_, format_moment, gettext
+from app.web.conditional import changed_since
 
 CHANGED_MEANWHILE = N_(
     "Someone else changed this after you opened this form. Nothing was saved: your changes "
@@ -33,3 +36,16 @@ def changed_meanwhile(
         return gettext(language, anonymous)
     when = format_moment(change.occurred_at, language, time_zone=time_zone)
     return gettext(language, named, who=change.actor_label, when=when)
+
+
+def stale_form(
+    request: Request, db_session: Session, form: FormData, *, subject: Any, time_zone: str
+) -> str | None:
+    """Whether a form opened on a version of ``subject`` (its hidden ``version`` field) is
+    saved after someone else changed it: ``None`` when it may be saved (the row is then
+    locked until the save commits), otherwise the message saying who changed it and when."""
+    if not changed_since(db_session, subject, str(form.get("version", ""))):
+        return None
+    return changed_meanwhile(
+        db_session, subject=subject, language=request.state.language, time_zone=time_zone
+    )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Request, Uplo
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from app import i18n
-from app.audit.presenters import changed_meanwhile
+from app.audit.presenters import stale_form
 from app.auth.access import Access, CurrentAccount, allow
 from app.auth.service import actor_for
 from app.db import DbSessionDep
@@ -21,7 +21,7 @@ from app.entities.models import EntityType
 from app.errors import DomainError, InvalidInput
 from app.i18n import N_, gettext
 from app.mail import service as mail_service
-from app.web.conditional import changed_since, row_etag
+from app.web.conditional import row_etag
 from app.web.confirm import confirmation_page, is_confirmed
 from app.web.flash import set_flash
 from app.web.params import EmptyAsNone, RowId
@@ -123,13 +123,8 @@ async def registration_settings_save(
     opened, show the form again as typed, with who and when."""
     form = await request.form()
     settings = windows.settings_of(db_session, edition)
-    if changed_since(db_session, settings, str(form.get("version", ""))):
-        message = changed_meanwhile(
-            db_session,
-            subject=settings,
-            language=request.state.language,
-            time_zone=edition.time_zone,
-        )
+    message = stale_form(request, db_session, form, subject=settings, time_zone=edition.time_zone)
+    if message is not None:
         values = {
             **forms.form_values(form),
             "allowed_entity_types": form.getlist("allowed_entity_types"),

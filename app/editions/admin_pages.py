@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.audit.presenters import changed_meanwhile
+from app.audit.presenters import stale_form
 from app.auth.access import Access, CurrentAccount, allow, may
 from app.auth.service import actor_for
 from app.db import DbSessionDep
@@ -20,7 +20,7 @@ from app.entities.models import EntityType
 from app.errors import DomainError
 from app.i18n import N_
 from app.outcomes import service as outcomes_service
-from app.web.conditional import changed_since, row_etag
+from app.web.conditional import row_etag
 from app.web.flash import set_flash
 from app.web.forms import domain_errors, form_values, parse_form
 from app.web.templating import error_message, render
@@ -191,13 +191,8 @@ async def update_edition(
     when."""
     form = await request.form()
     values = form_values(form, EDIT_FIELDS)
-    if changed_since(db_session, edition, str(form.get("version", ""))):
-        message = changed_meanwhile(
-            db_session,
-            subject=edition,
-            language=request.state.language,
-            time_zone=edition.time_zone,
-        )
+    message = stale_form(request, db_session, form, subject=edition, time_zone=edition.time_zone)
+    if message is not None:
         return _form_page(
             request,
             db_session,

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.audit.presenters import changed_meanwhile
+from app.audit.presenters import stale_form
 from app.auth.access import Access, CurrentAccount, allow, may
 from app.auth.models import Account
 from app.auth.service import actor_for
@@ -19,7 +19,7 @@ from app.outcomes.dependencies import AnyStatement
 from app.outcomes.models import OutcomeKind, OutcomeStatement
 from app.outcomes.presenters import statement_text
 from app.outcomes.schemas import AdoptRequest, OutcomeForm, RevisionNumber
-from app.web.conditional import changed_since, row_etag
+from app.web.conditional import row_etag
 from app.web.confirm import confirmation_page, is_confirmed
 from app.web.flash import set_flash
 from app.web.forms import domain_errors, form_values, parse_form
@@ -157,13 +157,8 @@ async def update_statement(
     when."""
     form = await request.form()
     values = form_values(form, FORM_FIELDS)
-    if changed_since(db_session, statement, str(form.get("version", ""))):
-        message = changed_meanwhile(
-            db_session,
-            subject=statement,
-            language=request.state.language,
-            time_zone=edition.time_zone,
-        )
+    message = stale_form(request, db_session, form, subject=statement, time_zone=edition.time_zone)
+    if message is not None:
         return _form(
             request,
             edition,
