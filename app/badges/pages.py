@@ -1,5 +1,6 @@
 """Organiser pages of badges: the list with re-issue, the PDF, and the check-in desk."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -157,6 +158,30 @@ def _check_in_page(
     )
 
 
+def _arrival_or_refusal(
+    request: Request,
+    edition: OrganiserEdition,
+    db_session: DbSessionDep,
+    check_in: Callable[[], badges_service.CheckIn],
+    *,
+    refusal_status: int | None = None,
+) -> Response:
+    """Run a check-in: back to the desk showing who arrived, or the desk again with the
+    refusal (with ``refusal_status``, or the rule's own status)."""
+    try:
+        result = check_in()
+    except DomainError as error:
+        return _check_in_page(
+            request,
+            edition,
+            db_session,
+            refusal=error_message(request, error),
+            status_code=refusal_status or error.status_code,
+        )
+    url = request.app.url_path_for("check_in_desk", slug=edition.slug)
+    return RedirectResponse(f"{url}?arrived={result.participant.id}", status_code=303)
+
+
 @router.get("/check-in", name="check_in_desk", dependencies=[allow(Access.organiser)])
 def check_in_desk(
     request: Request,
@@ -181,20 +206,15 @@ async def check_in(
 ) -> Response:
     """Check a scanned code: a redirect showing who arrived, or the refusal (422)."""
     code = str((await request.form()).get("code") or "")[:200]
-    try:
-        result = badges_service.check_in(
+    return _arrival_or_refusal(
+        request,
+        edition,
+        db_session,
+        lambda: badges_service.check_in(
             db_session, edition=edition, code=code, actor=actor_for(account)
-        )
-    except DomainError as error:
-        return _check_in_page(
-            request,
-            edition,
-            db_session,
-            refusal=error_message(request, error),
-            status_code=422,
-        )
-    url = request.app.url_path_for("check_in_desk", slug=edition.slug)
-    return RedirectResponse(f"{url}?arrived={result.participant.id}", status_code=303)
+        ),
+        refusal_status=422,
+    )
 
 
 @router.post(
@@ -210,20 +230,14 @@ def check_in_by_name(
     account: CurrentAccount,
 ) -> Response:
     """Check in a participant found by name (a lost or forgotten badge)."""
-    try:
-        result = badges_service.check_in_by_name(
+    return _arrival_or_refusal(
+        request,
+        edition,
+        db_session,
+        lambda: badges_service.check_in_by_name(
             db_session, edition=edition, participant_id=participant_id, actor=actor_for(account)
-        )
-    except DomainError as error:
-        return _check_in_page(
-            request,
-            edition,
-            db_session,
-            refusal=error_message(request, error),
-            status_code=error.status_code,
-        )
-    url = request.app.url_path_for("check_in_desk", slug=edition.slug)
-    return RedirectResponse(f"{url}?arrived={result.participant.id}", status_code=303)
+        ),
+    )
 
 
 @router.post(
