@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
@@ -33,9 +34,46 @@ SLUG = "same-etag"
 PROBLEM = "application/problem+json"
 
 
+@dataclass(frozen=True)
+class Writers:
+    """The served application, its database and the objects two organisers write to."""
+
+    base_url: str
+    database_url: str
+    objects: dict
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.objects['token']}"}
+
+    def read(self, path: str) -> httpx.Response:
+        return httpx.get(self.base_url + path, headers=self.headers)
+
+    def at_once(
+        self, target: tuple[str, int], writes: list[tuple[str, str, dict | None]]
+    ) -> list[httpx.Response]:
+        """Send the writes at the same moment, each with the ETag read just before, while
+        the target row is held (PostgreSQL) until every writer waits for it."""
+        with httpx.Client(base_url=self.base_url, headers=self.headers, timeout=120) as http:
+            etag = http.get(writes[0][1]).headers["etag"]
+            barrier = threading.Barrier(len(writes))
+
+            def send(method: str, path: str, body: dict | None) -> httpx.Response:
+                barrier.wait()
+                return http.request(method, path, json=body, headers={"If-Match": etag})
+
+            with (
+                ThreadPoolExecutor(len(writes)) as pool,
+                holding(self.database_url, *target) as wait_for,
+            ):
+                futures = [pool.submit(send, *write) for write in writes]
+                wait_for(len(writes))
+            return [future.result() for future in futures]
+
+
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[tuple[str, str, dict]]:  # noqa: ANN001
-    """The served application's address, its database and the objects to write."""
+def served(tmp_path_factory) -> Iterator[Writers]:  # noqa: ANN001
+    """The application served on a database holding an item, a statement and an edition."""
     with migrated_database() as url:
         engine = build_engine(url)
         with Session(engine, expire_on_commit=False) as db_session:
@@ -78,7 +116,7 @@ def served(tmp_path_factory) -> Iterator[tuple[str, str, dict]]:  # noqa: ANN001
             }
         engine.dispose()
         with served_app(url, tmp_path_factory.mktemp("served")) as (_, base_url):
-            yield base_url, url, objects
+            yield Writers(base_url, url, objects)
 
 
 @contextmanager
@@ -115,29 +153,6 @@ def holding(url: str, table: str, row_id: int) -> Iterator[Callable[[int], None]
         watcher.dispose()
 
 
-def _at_once(
-    base_url: str,
-    url: str,
-    token: str,
-    target: tuple[str, int],
-    writes: list[tuple[str, str, dict | None]],
-) -> list[httpx.Response]:
-    """Send the writes at the same moment, each with the ETag read just before."""
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base_url, headers=headers, timeout=120) as http:
-        etag = http.get(writes[0][1]).headers["etag"]
-        barrier = threading.Barrier(len(writes))
-
-        def send(method: str, path: str, body: dict | None) -> httpx.Response:
-            barrier.wait()
-            return http.request(method, path, json=body, headers={"If-Match": etag})
-
-        with ThreadPoolExecutor(len(writes)) as pool, holding(url, *target) as wait_for:
-            futures = [pool.submit(send, *write) for write in writes]
-            wait_for(len(writes))
-        return [future.result() for future in futures]
-
-
 def _one_wins(
     answers: list[httpx.Response], *, refusals: tuple[int, ...] = (412,)
 ) -> httpx.Response:
@@ -150,47 +165,37 @@ def _one_wins(
     return won[0]
 
 
-def test_two_organisers_renaming_an_item_from_the_same_version_one_is_refused(served) -> None:  # noqa: ANN001
-    base_url, url, objects = served
-    item_id = objects["items"][0]
+def test_two_organisers_renaming_an_item_from_the_same_version_one_is_refused(
+    served: Writers,
+) -> None:
+    item_id = served.objects["items"][0]
     path = f"/api/v1/editions/{SLUG}/agenda/items/{item_id}"
-    answers = _at_once(
-        base_url,
-        url,
-        objects["token"],
+    answers = served.at_once(
         ("agenda_item", item_id),
         [("PATCH", path, {"title_en": "Renamed by A"}), ("PATCH", path, {"title_en": "By B"})],
     )
     winner = _one_wins(answers)
-    stored = httpx.get(
-        base_url + path, headers={"Authorization": f"Bearer {objects['token']}"}
-    ).json()
-    assert stored["title_en"] == winner.json()["title_en"]
+    assert served.read(path).json()["title_en"] == winner.json()["title_en"]
 
 
-def test_an_item_changed_and_deleted_from_the_same_version_one_is_refused(served) -> None:  # noqa: ANN001
-    base_url, url, objects = served
-    item_id = objects["items"][1]
+def test_an_item_changed_and_deleted_from_the_same_version_one_is_refused(served: Writers) -> None:
+    item_id = served.objects["items"][1]
     path = f"/api/v1/editions/{SLUG}/agenda/items/{item_id}"
-    answers = _at_once(
-        base_url,
-        url,
-        objects["token"],
-        ("agenda_item", item_id),
-        [("PATCH", path, {"title_en": "Kept?"}), ("DELETE", path, None)],
+    answers = served.at_once(
+        ("agenda_item", item_id), [("PATCH", path, {"title_en": "Kept?"}), ("DELETE", path, None)]
     )
     # A change sent after the deletion finds no item (404, RFC 9110 13.2.1); one that waited
     # for the deletion to commit is refused as based on an older version (412).
     winner = _one_wins(answers, refusals=(404, 412))
-    after = httpx.get(base_url + path, headers={"Authorization": f"Bearer {objects['token']}"})
+    after = served.read(path)
     if winner.request.method == "DELETE":
         assert after.status_code == 404
     else:
         assert after.json()["title_en"] == "Kept?"
 
 
-def test_a_statement_an_edition_and_the_registration_settings_too(served) -> None:  # noqa: ANN001
-    base_url, url, objects = served
+def test_a_statement_an_edition_and_the_registration_settings_too(served: Writers) -> None:
+    objects = served.objects
     outcome = f"/api/v1/editions/{SLUG}/outcomes/{objects['statement']}"
     edition = f"/api/v1/editions/{SLUG}"
     settings = f"/api/v1/editions/{SLUG}/registration"
@@ -200,14 +205,11 @@ def test_a_statement_an_edition_and_the_registration_settings_too(served) -> Non
         ("registration_settings", None, "PUT", settings, "default_quota", "default_quota"),
     ):
         if row_id is None:  # one row per edition
-            row_id = _settings_id(url, objects["edition"])
+            row_id = _settings_id(served.database_url, objects["edition"])
         values = (7, 9) if field == "default_quota" else ("Written by A", "Written by B")
         writes = [(method, path, {field: value}) for value in values]
-        answers = _at_once(base_url, url, objects["token"], (table, row_id), writes)
-        winner = _one_wins(answers)
-        stored = httpx.get(
-            base_url + path, headers={"Authorization": f"Bearer {objects['token']}"}
-        ).json()
+        winner = _one_wins(served.at_once((table, row_id), writes))
+        stored = served.read(path).json()
         assert stored[shown_as] == winner.json()[shown_as] in values, path
 
 
