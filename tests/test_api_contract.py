@@ -210,6 +210,8 @@ def test_editions_and_statements_refuse_stale_writes_too(client, db_session) -> 
         assert changed.status_code == 200, changed.text
         again = client.patch(url, json=change, headers={**headers, "If-Match": etag})
         assert again.status_code == 412, url
+        assert again.headers["content-type"] == "application/problem+json"
+        assert "changed by someone else" in again.json()["detail"]
 
 
 def _walk(client, path: str, headers: dict, limit: int = 2) -> tuple[list, set[int]]:  # noqa: ANN001

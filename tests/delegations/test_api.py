@@ -300,7 +300,7 @@ def test_the_api_takes_and_returns_an_optional_gender(client, db_session) -> Non
     without = client.post(url, json=participant_data())
     assert without.status_code == 201 and without.json()["gender"] is None
     wrong = client.post(url, json=participant_data(gender="robot"))
-    assert wrong.status_code == 422
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "gender"
 
 
 def _ask_to_join(client, edition, code: str, name: str, email: str) -> None:  # noqa: ANN001

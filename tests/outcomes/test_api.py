@@ -180,4 +180,4 @@ def test_out_of_range_ids_and_control_characters_are_422(client, db_session) -> 
     bad_slug = client.post(
         "/api/v1/editions/Bad%00Slug/transitions", json={"to": "announced"}, headers=headers
     )
-    assert bad_slug.status_code == 422
+    assert bad_slug.status_code == 422 and bad_slug.json()["errors"][0]["field"] == "slug"
