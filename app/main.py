@@ -100,15 +100,15 @@ def create_app() -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Start the PDF rendering thread, which first loads WeasyPrint, its fonts and base
-    stylesheet (about a second), so that the first PDF a reader asks for does not pay for it."""
+    """Start the PDF rendering thread, which first loads Typst and the shipped fonts (a few
+    milliseconds), so that the first PDF a reader asks for does not pay for it."""
     from app.config import get_settings
     from app.web import pdf
 
     if get_settings().pdf_background:
         pdf.start_background_rendering()
     else:
-        threading.Thread(target=pdf.preload, name="preload-weasyprint", daemon=True).start()
+        threading.Thread(target=pdf.preload, name="preload-typst", daemon=True).start()
     yield
 
 
