@@ -37,6 +37,7 @@ TEMPLATES_DIR = ROOT_DIR / "templates"
 logger = logging.getLogger(__name__)
 
 _render_lock = threading.Lock()
+MISSING_GLYPH = "could not be displayed with font"
 
 
 class PdfRenderingError(RuntimeError):
@@ -64,14 +65,22 @@ def compile_typst(template: Path, data: dict[str, Any]) -> tuple[bytes, list[str
     warnings (a missing font or glyph among them)."""
     import typst
 
+    inputs = {"data": json.dumps(data, ensure_ascii=False, default=str)}
     with _render_lock:
         try:
-            content, warnings = _compiler().compile_with_warnings(
-                input=str(template),
-                format="pdf",
-                sys_inputs={"data": json.dumps(data, ensure_ascii=False, default=str)},
-                pdf_standards=["ua-1"],
-            )
+            try:
+                content, warnings = _compiler().compile_with_warnings(
+                    input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=["ua-1"]
+                )
+            except typst.TypstError as error:
+                if MISSING_GLYPH not in error.message:
+                    raise
+                # PDF/UA forbids a character the fonts lack (a script they do not cover, an
+                # emoji): the document is still printed, tagged, with a box in its place.
+                content, warnings = _compiler().compile_with_warnings(
+                    input=str(template), format="pdf", sys_inputs=inputs
+                )
+                warnings = [error, *warnings]
         except typst.TypstError as error:
             raise PdfRenderingError(f"{template.name}: {error.message}") from error
         finally:
