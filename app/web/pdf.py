@@ -1,5 +1,5 @@
-"""PDF rendering with Typst, in-process: a static template per document (templates/**/*.typ)
-and its data as one JSON string.
+"""PDF rendering with Typst: a static template per document (templates/**/*.typ) and its
+data as one JSON string.
 
 Nothing a person typed is ever part of Typst markup: the templates read the data with
 ``json(bytes(sys.inputs.data))`` and set every text as a string, so ``*bold*``, ``#panic()``
@@ -8,24 +8,24 @@ is put in the data. Only the fonts shipped in app/static/fonts (Noto Sans, Noto 
 cut down to the characters printed) are used, neither the system's nor Typst's own, so a PDF
 looks the same on every machine; Typst shapes Arabic right-to-left itself (no system library).
 
-Typst is imported inside the functions, so that a process that renders no PDF does not load
-it. One compiler is kept per process (it holds the fonts); compiling is serialised by a lock
-(the compiler is one mutable object).
+Each document is compiled in a short-lived process of its own (app/web/typst_process.py,
+about 0.1 s more than in-process): Typst's library, fonts and caches, some 40 MB, are given
+back to the system when it ends, instead of staying in every server worker. Renderings are
+serialised (one at a time per worker, so that a burst does not start a process per request).
 
 Published documents are rendered in the background by one thread the process owns
 (``render_later``), so that their first reader gets a stored copy; a copy that is missing
 (the process stopped first, or the copy was deleted) is rendered on demand.
 """
 
-import ctypes
-import ctypes.util
 import json
 import logging
 import queue
+import subprocess
+import sys
 import threading
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,58 +34,47 @@ from app.observability.metrics import PDF_RENDERING_SECONDS
 
 FONTS_DIR = ROOT_DIR / "app" / "static" / "fonts"
 TEMPLATES_DIR = ROOT_DIR / "templates"
+TYPST_PROCESS = Path(__file__).with_name("typst_process.py")
 logger = logging.getLogger(__name__)
 
 _render_lock = threading.Lock()
-MISSING_GLYPH = "could not be displayed with font"
 
 
 class PdfRenderingError(RuntimeError):
     """Typst refused a template or its data (a defect of ours, never of the data)."""
 
 
-@lru_cache(maxsize=1)
-def _compiler() -> Any:
-    import typst
-
-    fonts = typst.Fonts(
-        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(FONTS_DIR)]
-    )
-    return typst.Compiler(root=str(TEMPLATES_DIR), font_paths=fonts)
-
-
 def preload() -> None:
-    """Load Typst and the shipped fonts ahead of the first PDF (a few milliseconds)."""
-    with _render_lock:
-        _compiler()
+    """Compile a one-line document once, so that Typst's library and the fonts are in the
+    system's file cache before the first PDF a reader asks for."""
+    compile_typst(TEMPLATES_DIR / "preload.typ", {})
 
 
 def compile_typst(template: Path, data: dict[str, Any]) -> tuple[bytes, list[str]]:
     """Compile a Typst template with its data to a tagged PDF/UA-1 document, and Typst's
-    warnings (a missing font or glyph among them)."""
-    import typst
-
-    inputs = {"data": json.dumps(data, ensure_ascii=False, default=str)}
+    warnings. A character the shipped fonts lack (an emoji, a script they do not cover) is
+    printed as a box, in a tagged PDF that no longer claims PDF/UA, with a warning."""
+    request = {
+        "template": str(template),
+        "inputs": {"data": json.dumps(data, ensure_ascii=False, default=str)},
+        "fonts": str(FONTS_DIR),
+        "root": str(TEMPLATES_DIR),
+    }
     with _render_lock:
-        try:
-            try:
-                content, warnings = _compiler().compile_with_warnings(
-                    input=str(template), format="pdf", sys_inputs=inputs, pdf_standards=["ua-1"]
-                )
-            except typst.TypstError as error:
-                if MISSING_GLYPH not in error.message:
-                    raise
-                # PDF/UA forbids a character the fonts lack (a script they do not cover, an
-                # emoji): the document is still printed, tagged, with a box in its place.
-                content, warnings = _compiler().compile_with_warnings(
-                    input=str(template), format="pdf", sys_inputs=inputs
-                )
-                warnings = [error, *warnings]
-        except typst.TypstError as error:
-            raise PdfRenderingError(f"{template.name}: {error.message}") from error
-        finally:
-            _release_memory()
-    return content, [warning.message for warning in warnings]
+        finished = subprocess.run(  # noqa: S603 - this interpreter and our own script
+            [sys.executable, "-I", str(TYPST_PROCESS)],
+            input=json.dumps(request).encode(),
+            capture_output=True,
+            check=False,
+        )
+    lines = finished.stderr.decode(errors="replace").strip().splitlines()
+    try:
+        outcome = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        outcome = {"error": "\n".join(lines[-5:]) or f"exit status {finished.returncode}"}
+    if finished.returncode != 0 or "error" in outcome:
+        raise PdfRenderingError(f"{template.name}: {outcome.get('error')}")
+    return finished.stdout, outcome.get("warnings", [])
 
 
 def render_pdf(template: Path, data: dict[str, Any]) -> bytes:
@@ -95,22 +84,6 @@ def render_pdf(template: Path, data: dict[str, Any]) -> bytes:
     for warning in warnings:
         logger.warning("Typst warned while rendering %s: %s", template.name, warning)
     return content
-
-
-@lru_cache(maxsize=1)
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (AttributeError, OSError):  # not glibc
-        return None
-
-
-def _release_memory() -> None:
-    """Give the memory a rendering freed back to the system (glibc keeps it otherwise, in the
-    arena of the thread that rendered): a millisecond, a few MB a worker."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 RIGHT_TO_LEFT = frozenset(("R", "AL"))
