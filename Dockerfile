@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The production image: a virtual environment built from uv.lock in a builder stage, copied
-# into a runtime stage that has WeasyPrint's libraries, runs as a numeric non-root user and
+# into a runtime stage that runs as a numeric non-root user and
 # starts `marrakech serve` directly (exec form), so that `docker stop` (SIGTERM) reaches
 # uvicorn, which ends at once. Migrations are not run here: see the `migrate` service of
 # docker-compose.yml (`marrakech db upgrade`), run once before the replicas start.
@@ -19,14 +19,8 @@ COPY app ./app
 RUN uv sync --locked --no-dev --no-editable
 
 FROM ${PYTHON_IMAGE} AS runtime
-# WeasyPrint renders with Pango and subsets fonts with HarfBuzz; the PDFs embed the Noto
-# fonts of app/static/fonts, DejaVu is the fallback. Versions are Debian bookworm's, with its
-# security updates (an exact pin would break the build at the next update).
-# hadolint ignore=DL3008
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       libharfbuzz-subset0 fonts-dejavu-core \
-    && rm -rf /var/lib/apt/lists/*
+# No system library for PDFs: Typst (the programme, statements) and fpdf2 with uharfbuzz
+# (badges, lists) are wheels, and the PDFs embed the Noto fonts of app/static/fonts only.
 RUN groupadd --system --gid 10001 marrakech \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /srv/marrakech \
        --shell /usr/sbin/nologin marrakech

@@ -231,7 +231,7 @@ def served_worker(url: str) -> None:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("marrakech serve did not start") from None
                 time.sleep(0.2)
-        time.sleep(3)  # the worker loads WeasyPrint in the background after starting
+        time.sleep(3)  # the worker compiles a first Typst document in the background after starting
         started_mb = resident_mb(server.pid)
         repeats: list[float] = []
         for language in LANGUAGES:

@@ -1,12 +1,13 @@
 """The printed programme as a PDF, issued as a UN meeting document: the organisers, the
 meeting's formal title, venue and dates, the document symbol with its revision, distribution
-and original language on the first page, then the days; a running header with the symbol
-and a footer with the revision, its date and "page X of Y". Tagged (PDF/UA: structure for screen
-readers, at no measurable cost); no spaced letters, which split Arabic joining, so that text
-copied from it comes out as typed. Rendered in the three languages when a
-revision is published (in the background), or on the first request for a missing copy."""
+and original language on the first page, then the days; a running header with the edition and
+the symbol and a footer with the revision, its date and "page X of Y". Tagged PDF/UA-1
+(structure for screen readers, the title and the language), so that text copied from it comes
+out as typed. Laid out by Typst from templates/agenda/programme.typ and the data below (every
+label translated here; nothing typed is read as markup). Rendered in the three languages when
+a revision is published (in the background), or on the first request for a missing copy."""
 
-import re
+from typing import Any
 
 from sqlmodel import Session
 
@@ -14,36 +15,14 @@ from app import i18n
 from app.agenda import publishing
 from app.agenda.exports import make_etag
 from app.agenda.models import AgendaRevision
-from app.agenda.presenters import AgendaView, agenda_view
-from app.config import ROOT_DIR
+from app.agenda.presenters import AgendaView, ItemView, agenda_view
 from app.db import write_session
 from app.editions.models import Edition
 from app.i18n import N_
-from app.web.pdf import document_context, render_later, render_pdf
-from app.web.templating import get_environment
+from app.web.pdf import TEMPLATES_DIR, isolated, render_later, render_pdf
 
-AGENDA_CSS = ROOT_DIR / "app" / "static" / "css" / "agenda.css"
+TEMPLATE = TEMPLATES_DIR / "agenda" / "programme.typ"
 PAGE_OF = N_("Page {page} of {pages}")
-
-
-def _css_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return f'"{escaped}"'
-
-
-def page_counter_content(language: str) -> str:
-    """``Page X of Y`` in the reader's language as CSS ``content`` with page counters."""
-    parts = re.split(r"(\{page\}|\{pages\})", i18n.gettext(language, PAGE_OF))
-    tokens = []
-    for part in parts:
-        if part == "{page}":
-            tokens.append("counter(page)")
-        elif part == "{pages}":
-            tokens.append("counter(pages)")
-        elif part:
-            tokens.append(_css_string(part))
-    return " ".join(tokens)
-
 
 ORGANISERS = (
     N_("United Nations Office of Counter-Terrorism"),
@@ -55,29 +34,13 @@ MEETING_TITLE = N_(
 # The programme is drafted in English, then translated.
 ORIGINAL_LANGUAGE = N_("Original: English")
 DISTRIBUTION = N_("Distr.: General")
+FALLBACK_NOTE = N_("This text is not yet available in your language; it is shown in English.")
+OUTDATED_NOTE = N_(
+    "This translation may be out of date: the English text has changed since it was written."
+)
 
 # Raise when the printed layout changes, so that stored copies are rendered again.
-PDF_LAYOUT = "3"
-
-# The agenda's constant print rules (parsed once per process), then each document's own
-# running header and footer (a few lines, parsed per rendering).
-PRINT_CSS = (
-    AGENDA_CSS.read_text(encoding="utf-8")
-    + """
-.programme-head { display: flex; justify-content: space-between; gap: 8mm;
-  border-bottom: 1.5pt solid #000; padding-bottom: 2mm; font-size: 9pt; }
-.programme-organisers p, .programme-distribution p { margin: 0; }
-.programme-symbol { font-weight: 700; font-size: 11pt; }
-.programme-meeting { text-align: center; margin: 10mm 0 2mm; font-size: 13pt; font-weight: 700; }
-.programme-edition { text-align: center; margin: 0 0 2mm; font-size: 11pt; }
-.programme-venue { text-align: center; margin: 0 0 8mm; }
-.programme-title { text-align: center; font-size: 16pt; margin: 0 0 6mm; }
-.programme-symbol { string-set: symbol content(text); }
-.agenda-title { string-set: edition content(text); }
-.agenda-day h2 { font-size: 12pt; }
-.agenda-item { padding-top: .3em; padding-bottom: .3em; }
-"""
-)
+PDF_LAYOUT = "4"
 
 
 def symbol(view: AgendaView) -> str:
@@ -86,40 +49,96 @@ def symbol(view: AgendaView) -> str:
     return base if view.revision_number == 0 else f"{base}/{view.revision_label}"
 
 
-def page_css(view: AgendaView) -> str:
-    """The running header (the symbol) and footer (revision, date, page X of Y)."""
-    footer = _css_string(f"{view.revision_label} · {view.published_day}")
-    start, end = ("right", "left") if view.direction == "rtl" else ("left", "right")
-    return f"""
-@page {{
-  size: A4;
-  margin: 18mm 16mm 18mm 16mm;
-  @top-{start} {{ content: string(edition); font-size: 8.5pt; color: #333; }}
-  @top-{end} {{ content: string(symbol); font-size: 8.5pt; color: #333; }}
-  @bottom-{start} {{ content: {footer}; font-size: 8.5pt; }}
-  @bottom-{end} {{ content: {page_counter_content(view.language)}; font-size: 8.5pt; }}
-}}
-@page :first {{ @top-{start} {{ content: none; }} @top-{end} {{ content: none; }} }}
-"""
-
-
 def pdf_etag(view: AgendaView) -> str:
     return make_etag("pdf", view, PDF_LAYOUT)
 
 
+def _item_data(item: ItemView, view: AgendaView, _: Any) -> dict[str, Any]:
+    """One item as the template sets it: every text final, in the reader's language."""
+    direction = view.direction
+    notes = []
+    if item.title_fallback or item.description_fallback:
+        notes.append(_(FALLBACK_NOTE))
+    if item.translation_outdated:
+        notes.append(_(OUTDATED_NOTE))
+    kind = item.kind_label
+    if item.room_text:
+        kind += " · " + isolated(item.room_text, direction)
+    speakers = []
+    for speaker in item.speakers:
+        function = isolated(speaker.function, direction, always=speaker.function_fallback)
+        speakers.append(
+            {
+                "name": isolated(speaker.name, direction, always=speaker.name_fallback),
+                "function": _(", ") + function if function else "",
+            }
+        )
+    interpretation = ""
+    if item.interpretation:
+        interpretation = _("Interpretation") + _(": ") + item.interpretation_text
+    return {
+        "time": f"{item.start_text}–{item.end_text}",
+        "kind": kind,
+        "title": item.title,
+        "title_english": item.title_fallback,
+        "description": item.description or "",
+        "description_english": item.description_fallback,
+        "notes": notes,
+        "chair_label": _("Chair") + _(": ") if item.chair else "",
+        "chair": isolated(item.chair, direction, always=item.chair_fallback),
+        "speakers": speakers,
+        "interpretation": interpretation,
+        "shaded": item.kind in ("break", "meal"),
+    }
+
+
+def programme_data(view: AgendaView) -> dict[str, Any]:
+    """Everything the programme's template prints, as JSON-ready data."""
+    translations = i18n.get_translations(view.language)
+
+    def _(message: str) -> str:
+        return translations.gettext(message)
+
+    venue = view.city
+    if view.edition.venue:
+        venue += _(", ") + view.edition.venue
+    if view.dates_text:
+        venue += " · " + view.dates_text
+    superseded = ""
+    if not view.is_latest:
+        superseded = _("This revision has been superseded by Rev.{number}.").format(
+            number=view.latest_number
+        )
+    document_symbol = symbol(view)
+    return {
+        "lang": view.language,
+        "dir": view.direction,
+        "title": f"{_('Programme')} · {view.edition_title} · {document_symbol}",
+        "organisers": [_(organiser) for organiser in ORGANISERS],
+        "symbol": document_symbol,
+        "distribution": _(DISTRIBUTION),
+        "published_day": view.published_day,
+        "original_language": _(ORIGINAL_LANGUAGE),
+        "meeting": _(MEETING_TITLE),
+        "edition": view.edition_title,
+        "venue": venue,
+        "heading": _("Programme"),
+        "time_zone": _("Times are in the venue's time zone ({zone}).").format(zone=view.time_zone),
+        "note": view.note or "",
+        "superseded": superseded,
+        "empty": "" if view.days else _("No public items in this revision."),
+        "days": [
+            {"label": day.label, "items": [_item_data(item, view, _) for item in day.items]}
+            for day in view.days
+        ],
+        "footer": f"{view.revision_label} · {view.published_day}",
+        "page_of": _(PAGE_OF),
+    }
+
+
 def render_agenda_pdf(view: AgendaView) -> bytes:
     """Render the programme of this view to PDF bytes, without a request."""
-    context = {
-        **document_context(view.language),
-        "view": view,
-        "symbol": symbol(view),
-        "organisers": ORGANISERS,
-        "meeting_title": MEETING_TITLE,
-        "original_language": ORIGINAL_LANGUAGE,
-        "distribution": DISTRIBUTION,
-    }
-    html = get_environment().get_template("agenda/print.html").render(context)
-    return render_pdf(html, extra_css=PRINT_CSS, page_css=page_css(view), pdf_variant="pdf/ua-1")
+    return render_pdf(TEMPLATE, programme_data(view))
 
 
 def agenda_pdf(db_session: Session, *, view: AgendaView) -> bytes:

@@ -91,8 +91,6 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         "root": {"handlers": ["default"], "level": level.upper()},
         "loggers": {
             **{name: {"handlers": [], "propagate": True} for name in server_loggers},
-            # WeasyPrint reports every layout step at INFO; keep its warnings only.
-            "weasyprint": {"level": "WARNING"},
             "fontTools": {"level": "WARNING"},
             "alembic": {"level": "WARNING"},  # the readiness check loads its scripts
         },

@@ -16,20 +16,14 @@ from app.db import get_engine
 from app.editions.models import Edition
 from app.outcomes.models import OutcomeStatement, OutcomeStatus
 from app.outcomes.presenters import statement_text
-from app.web.pdf import document_context, render_later, render_pdf
-from app.web.templating import get_environment
+from app.outcomes.rendering import markdown_blocks
+from app.web import labels
+from app.web.pdf import TEMPLATES_DIR, render_later, render_pdf
 
-PRINT_CSS = """
-@page { @bottom-center { content: counter(page) " / " counter(pages); font-size: 8.5pt; }
-        @top-right { content: string(symbol); font-size: 8.5pt; } }
-.symbol { string-set: symbol content(); }
-h1 { font-size: 16pt; } h2 { font-size: 13pt; }
-.meta { color: #444; }
-"""
-
+TEMPLATE = TEMPLATES_DIR / "outcomes" / "statement.typ"
 
 # Raise when the PDF's layout changes, so that clients drop their copies.
-PDF_VERSION = "1"
+PDF_VERSION = "2"
 
 
 def pdf_etag(edition: Edition, statement: OutcomeStatement, language: str) -> str:
@@ -40,19 +34,46 @@ def pdf_etag(edition: Edition, statement: OutcomeStatement, language: str) -> st
     return f'"{digest[:40]}"'
 
 
+def statement_data(edition: Edition, statement: OutcomeStatement, language: str) -> dict:
+    """Everything the statement's template prints, as JSON-ready data (labels translated)."""
+    translations = i18n.get_translations(language)
+    _ = translations.gettext
+    text = statement_text(statement, language)
+    meta = " · ".join(
+        (
+            _("Marrakech Platform"),
+            i18n.localized(edition, "title", language)[0] or "",
+            _(labels.outcome_kind[statement.kind]),
+        )
+    )
+    notes = []
+    if statement.adopted_date:
+        day = i18n.format_day(statement.adopted_date, language, "long")
+        notes.append(_("Adopted on {date}.").format(date=day))
+    if text.is_fallback:
+        notes.append(_("This text is not yet available in your language; it is shown in English."))
+    if text.is_outdated:
+        notes.append(
+            _(
+                "This translation may be out of date: the English text has changed since it "
+                "was written."
+            )
+        )
+    return {
+        # The document's language is the text's: English where the translation is missing.
+        "lang": text.language,
+        "dir": text.direction,
+        "title": text.title,
+        "symbol": statement.symbol,
+        "meta": meta,
+        "notes": notes,
+        "body": markdown_blocks(text.body_markdown),
+    }
+
+
 def render_statement_pdf(edition: Edition, statement: OutcomeStatement, language: str) -> bytes:
     """Render the statement to PDF bytes in this language, without a request."""
-    context = document_context(language)
-    context.update(
-        {
-            "edition": edition,
-            "statement": statement,
-            "text": statement_text(statement, language),
-            "format_day": lambda value, fmt="long": i18n.format_day(value, language, fmt),
-        }
-    )
-    html = get_environment().get_template("outcomes/pdf.html").render(context)
-    return render_pdf(html, extra_css=PRINT_CSS)
+    return render_pdf(TEMPLATE, statement_data(edition, statement, language))
 
 
 def stored_path(etag: str) -> Path:

@@ -1,129 +1,89 @@
-"""PDF rendering with WeasyPrint from the same HTML templates as the pages.
+"""PDF rendering with Typst: a static template per document (templates/**/*.typ) and its
+data as one JSON string.
 
-The fonts shipped in app/static/fonts (Noto Sans, Noto Naskh Arabic, cut down to the
-characters printed) are declared here, so a PDF looks the same on every machine and Arabic is
-shaped (Pango/HarfBuzz) right-to-left. WeasyPrint is imported inside the functions: it is slow
-to import and only PDFs need it. The font configuration and the stylesheets are made once per
-process; rendering is serialised (Pango's font map is not shared between threads).
+Nothing a person typed is ever part of Typst markup: the templates read the data with
+``json(bytes(sys.inputs.data))`` and set every text as a string, so ``*bold*``, ``#panic()``
+or ``$x$`` in a title print as typed. Every label is translated in Python (gettext) before it
+is put in the data. Only the fonts shipped in app/static/fonts (Noto Sans, Noto Naskh Arabic,
+cut down to the characters printed) are used, neither the system's nor Typst's own, so a PDF
+looks the same on every machine; Typst shapes Arabic right-to-left itself (no system library).
+
+Each document is compiled in a short-lived process of its own (app/web/typst_process.py,
+about 0.1 s more than in-process): Typst's library, fonts and caches, some 40 MB, are given
+back to the system when it ends, instead of staying in every server worker. Renderings are
+serialised (one at a time per worker, so that a burst does not start a process per request).
 
 Published documents are rendered in the background by one thread the process owns
 (``render_later``), so that their first reader gets a stored copy; a copy that is missing
 (the process stopped first, or the copy was deleted) is rendered on demand.
 """
 
-import atexit
-import ctypes
-import ctypes.util
+import json
 import logging
 import queue
+import subprocess
+import sys
 import threading
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from app import i18n
 from app.config import ROOT_DIR
 from app.observability.metrics import PDF_RENDERING_SECONDS
-from app.web import labels
 
 FONTS_DIR = ROOT_DIR / "app" / "static" / "fonts"
-STATIC_DIR = ROOT_DIR / "app" / "static"
+TEMPLATES_DIR = ROOT_DIR / "templates"
+TYPST_PROCESS = Path(__file__).with_name("typst_process.py")
 logger = logging.getLogger(__name__)
 
-FONT_FACES = "\n".join(
-    f"@font-face {{ font-family: '{family}'; font-weight: {weight}; "
-    f"src: url('{(FONTS_DIR / filename).as_uri()}'); }}"
-    for family, weight, filename in (
-        ("Noto Sans", 400, "NotoSans-Regular.ttf"),
-        ("Noto Sans", 700, "NotoSans-Bold.ttf"),
-        ("Noto Naskh Arabic", 400, "NotoNaskhArabic-Regular.ttf"),
-        ("Noto Naskh Arabic", 700, "NotoNaskhArabic-Bold.ttf"),
-    )
-)
-
-BASE_PRINT_CSS = (
-    FONT_FACES
-    + """
-html { font-family: 'Noto Sans', 'Noto Naskh Arabic', sans-serif; font-size: 10.5pt; }
-html[dir="rtl"] { font-family: 'Noto Naskh Arabic', 'Noto Sans', sans-serif; }
-@page { size: A4; margin: 22mm 18mm 22mm 18mm; }
-"""
-)
-
 _render_lock = threading.Lock()
-atexit.register(lambda: _forget_fonts())
 
 
-@lru_cache(maxsize=1)
-def _font_config() -> Any:
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
-
-def _forget_fonts() -> None:
-    """Let the kept font configuration go while Pango is still loaded (at exit, otherwise
-    its finaliser runs after the library's bindings are gone and prints an error)."""
-    _stylesheet.cache_clear()
-    _font_config.cache_clear()
-
-
-@lru_cache(maxsize=32)
-def _stylesheet(css: str) -> Any:
-    """A parsed stylesheet, kept for the life of the process (they are few and constant)."""
-    from weasyprint import CSS
-
-    return CSS(string=css, font_config=_font_config())
+class PdfRenderingError(RuntimeError):
+    """Typst refused a template or its data (a defect of ours, never of the data)."""
 
 
 def preload() -> None:
-    """Load WeasyPrint, the fonts and the base stylesheet ahead of the first PDF."""
-    _stylesheet(BASE_PRINT_CSS)
+    """Compile a one-line document once, so that Typst's library and the fonts are in the
+    system's file cache before the first PDF a reader asks for."""
+    compile_typst(TEMPLATES_DIR / "preload.typ", {})
 
 
-def render_pdf(
-    html: str, *, extra_css: str = "", page_css: str = "", pdf_variant: str | None = None
-) -> bytes:
-    """Render an HTML document to PDF bytes with the shipped fonts and A4 pages.
-
-    ``extra_css`` is a document type's constant stylesheet (parsed once per process);
-    ``page_css`` the few rules of this one document (its running header and footer)."""
-    from weasyprint import CSS, HTML
-
+def compile_typst(template: Path, data: dict[str, Any]) -> tuple[bytes, list[str]]:
+    """Compile a Typst template with its data to a tagged PDF/UA-1 document, and Typst's
+    warnings. A character the shipped fonts lack (an emoji, a script they do not cover) is
+    printed as a box, in a tagged PDF that no longer claims PDF/UA, with a warning."""
+    request = {
+        "template": str(template),
+        "inputs": {"data": json.dumps(data, ensure_ascii=False, default=str)},
+        "fonts": str(FONTS_DIR),
+        "root": str(TEMPLATES_DIR),
+    }
     with _render_lock:
-        font_config = _font_config()
-        stylesheets = [_stylesheet(BASE_PRINT_CSS), _stylesheet(extra_css)]
-        if page_css:
-            stylesheets.append(CSS(string=page_css, font_config=font_config))
-        document = HTML(string=html, base_url=str(STATIC_DIR))
-        try:
-            with PDF_RENDERING_SECONDS.time():
-                return document.write_pdf(
-                    stylesheets=stylesheets,
-                    font_config=font_config,
-                    pdf_variant=pdf_variant,
-                    uncompressed_pdf=False,
-                )
-        finally:
-            del document
-            _release_memory()
-
-
-@lru_cache(maxsize=1)
-def _malloc_trim() -> Callable[[int], int] | None:
+        finished = subprocess.run(  # noqa: S603 - this interpreter and our own script
+            [sys.executable, "-I", str(TYPST_PROCESS)],
+            input=json.dumps(request).encode(),
+            capture_output=True,
+            check=False,
+        )
+    lines = finished.stderr.decode(errors="replace").strip().splitlines()
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (AttributeError, OSError):  # not glibc
-        return None
+        outcome = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        outcome = {"error": "\n".join(lines[-5:]) or f"exit status {finished.returncode}"}
+    if finished.returncode != 0 or "error" in outcome:
+        raise PdfRenderingError(f"{template.name}: {outcome.get('error')}")
+    return finished.stdout, outcome.get("warnings", [])
 
 
-def _release_memory() -> None:
-    """Give the memory a rendering freed back to the system (glibc keeps it otherwise, in the
-    arena of the thread that rendered): a few milliseconds, several MB a worker."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+def render_pdf(template: Path, data: dict[str, Any]) -> bytes:
+    """Render a document to PDF bytes (A4, tagged PDF/UA-1, the shipped fonts)."""
+    with PDF_RENDERING_SECONDS.time():
+        content, warnings = compile_typst(template, data)
+    for warning in warnings:
+        logger.warning("Typst warned while rendering %s: %s", template.name, warning)
+    return content
 
 
 RIGHT_TO_LEFT = frozenset(("R", "AL"))
@@ -131,31 +91,18 @@ LEFT_TO_RIGHT = frozenset(("L", "EN", "AN"))
 
 
 def needs_isolation(text: str | None, direction: str) -> bool:
-    """Whether a text set inside a line of this direction must be isolated (``<bdi>``) to
-    keep its order and punctuation: it holds letters (or, right-to-left, digits) of the
-    other direction."""
+    """Whether a text set inside a line of this direction must be isolated to keep its order
+    and punctuation: it holds letters (or, right-to-left, digits) of the other direction."""
     other = LEFT_TO_RIGHT if direction == "rtl" else RIGHT_TO_LEFT
     return any(unicodedata.bidirectional(char) in other for char in text or "")
 
 
-def document_context(language: str) -> dict[str, Any]:
-    """What a printed document's template needs without a request: the language, its
-    direction, translation, the localised field lookup and which texts to isolate."""
-    translations = i18n.get_translations(language)
-    direction = i18n.direction(language)
-
-    def translate(message: str, **params: Any) -> str:
-        text = translations.gettext(message)
-        return text.format(**params) if params else text
-
-    return {
-        "lang": language,
-        "dir": i18n.direction(language),
-        "_": translate,
-        "localized": lambda obj, field: i18n.localized(obj, field, language),
-        "labels": labels,
-        "isolate": lambda text: needs_isolation(text, direction),
-    }
+def isolated(text: str | None, direction: str, *, always: bool = False) -> str:
+    """The text between Unicode isolates (FSI … PDI) where its direction differs from the
+    line's, so that a name of the other direction keeps its order and punctuation."""
+    if not text:
+        return text or ""
+    return f"\u2068{text}\u2069" if always or needs_isolation(text, direction) else text
 
 
 _jobs: "queue.Queue[Callable[[], None]] | None" = None
