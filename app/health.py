@@ -7,11 +7,17 @@ under the name earlier probes call.
 
 A probe at the latest migration costs one statement on a pooled driver connection, without
 an ORM transaction, in a worker thread; anything else (no version table, another version)
-takes the full check that says why."""
+takes the full check that says why. Probes that arrive while a check of the same database is
+running wait for it and share its answer, so a storm of probes (or a load balancer probing
+every replica often) costs the database one check at a time, not one a probe."""
+
+import asyncio
+import json
 
 import anyio
+from anyio.lowlevel import RunVar
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -25,12 +31,15 @@ PATHS = ("/livez", "/readyz", "/healthz")
 
 
 @router.get("/livez", name="liveness", dependencies=[allow(Access.public)], tags=["health"])
-async def liveness() -> JSONResponse:
+async def liveness() -> Response:
     """Report that the process answers."""
-    return JSONResponse({"status": "ok"})
+    return Response(LIVE_BODY, media_type="application/json")
 
 
 READY = {"status": "ok", "database": "ok", "migrations": "ok"}
+# The usual answers, encoded once (what JSONResponse would write).
+LIVE_BODY = json.dumps({"status": "ok"}, separators=(",", ":")).encode()
+READY_BODY = json.dumps(READY, separators=(",", ":")).encode()
 UNREACHABLE = {
     "status": "error",
     "database": "unreachable",
@@ -62,41 +71,67 @@ def readiness_report(db_session: Session) -> tuple[int, dict[str, str]]:
     return 503, {"status": "error", "database": "ok", "migrations": state, "reason": reason}
 
 
-def _quick_readiness(db_session: Session) -> tuple[int, dict[str, str]]:
-    """The readiness check, in one statement when the database is at the latest migration."""
-    bind = db_session.get_bind()
-    if not isinstance(bind, Engine):  # a unit of work on a given connection (the tests')
-        return readiness_report(db_session)
+def _versions_at(engine: Engine) -> frozenset[str] | None | bool:
+    """The database's migration versions in one statement on a pooled driver connection;
+    False when it does not answer, None when the statement fails (no version table yet: the
+    full check says why)."""
     try:
-        connection = bind.raw_connection()
-    except (SQLAlchemyError, bind.dialect.loaded_dbapi.Error):
-        return 503, UNREACHABLE
+        connection = engine.raw_connection()
+    except (SQLAlchemyError, engine.dialect.loaded_dbapi.Error):
+        return False
     try:
         cursor = connection.cursor()
         cursor.execute("SELECT version_num FROM alembic_version")
         current = frozenset(row[0] for row in cursor.fetchall())
         cursor.close()
-    except bind.dialect.loaded_dbapi.Error:
-        current = None  # no version table yet, or the query failed: the full check says
+    except engine.dialect.loaded_dbapi.Error:
+        current = None
     finally:
         connection.close()  # back to the pool, its transaction rolled back
-    if current == migrate.head_revisions():
-        return 200, READY
-    return readiness_report(db_session)
+    return current
 
 
-async def _readiness_response(db_session: Session) -> JSONResponse:
-    status_code, body = await anyio.to_thread.run_sync(_quick_readiness, db_session)
+# The check of each engine running in this event loop, which later probes wait for.
+_running: RunVar[dict[Engine, asyncio.Future[frozenset[str] | None | bool]]] = RunVar(
+    "health_checks"
+)
+
+
+async def _shared_versions(engine: Engine) -> frozenset[str] | None | bool:
+    try:
+        running = _running.get()
+    except LookupError:
+        running = {}
+        _running.set(running)
+    check = running.get(engine)
+    if check is None:
+        check = asyncio.ensure_future(anyio.to_thread.run_sync(_versions_at, engine))
+        running[engine] = check
+        check.add_done_callback(lambda _done: running.pop(engine, None))
+    # Shielded: a probe that gives up does not cancel the check the others wait for.
+    return await asyncio.shield(check)
+
+
+async def _readiness_response(db_session: Session) -> Response:
+    bind = db_session.get_bind()
+    # A unit of work on a given connection (the tests') is checked on that connection.
+    if isinstance(bind, Engine):
+        versions = await _shared_versions(bind)
+        if versions == migrate.head_revisions():
+            return Response(READY_BODY, media_type="application/json")
+        if versions is False:
+            return JSONResponse(UNREACHABLE, status_code=503)
+    status_code, body = await anyio.to_thread.run_sync(readiness_report, db_session)
     return JSONResponse(body, status_code=status_code)
 
 
 @router.get("/readyz", name="readiness", dependencies=[allow(Access.public)], tags=["health"])
-async def readiness(db_session: DbSessionDep) -> JSONResponse:
+async def readiness(db_session: DbSessionDep) -> Response:
     """Report whether the database answers and is at the latest migration."""
     return await _readiness_response(db_session)
 
 
 @router.get("/healthz", name="health", dependencies=[allow(Access.public)], tags=["health"])
-async def health(db_session: DbSessionDep) -> JSONResponse:
+async def health(db_session: DbSessionDep) -> Response:
     """Readiness, under the name earlier probes call."""
     return await _readiness_response(db_session)

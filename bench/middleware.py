@@ -2,8 +2,9 @@
 
     python bench/middleware.py [--requests 3000]
 
-Calls the application's ASGI stack directly for ``GET /livez`` (no database) and for an
-edition's page answered by the public cache, first whole, then without each middleware in
+Calls the application's ASGI stack directly for ``GET /livez`` (no database), ``/healthz``
+(one query in a worker thread, one request at a time) and for an edition's page answered by
+the public cache, first whole, then without each middleware in
 turn; the difference is what that middleware costs a request. The bare FastAPI endpoint of
 bench/bare_app.py, called the same way, is the floor. Figures are microseconds a request.
 """
@@ -107,10 +108,10 @@ def main() -> None:
         async def measure() -> None:
             floor = await _per_request(bare_app, "/", args.requests)
             result_line("bare FastAPI endpoint, in process", floor, "µs a request")
-            for path in ("/livez", "/editions/2024-fez"):
+            for path in ("/livez", "/healthz", "/editions/2024-fez"):
                 await _per_request(full, path, 50, application)  # warm the cache, the imports
                 whole = await _per_request(full, path, args.requests, application)
-                label = path + (" (cached)" if path != "/livez" else "")
+                label = path + (" (cached)" if path.startswith("/editions") else "")
                 result_line(
                     f"{label}, whole application, in process",
                     whole,

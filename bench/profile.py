@@ -9,7 +9,9 @@ so that one profiler sees all of it: ``--requests`` submissions
 (``POST /api/v1/register/{token}/participants``) and as many renderings of an edition's page
 with a query that defeats the cache. Prints for each the five functions where most time is
 spent (their own time, summed over every call), and the share of the whole. Then the same
-for the list of editions in the API (``/api/v1/editions``), uncached.
+for the list of editions in the API (``/api/v1/editions``), uncached, and for ``/healthz``.
+Each request's milliseconds and its five largest costs by package are also ``BENCH`` lines
+(``make bench``).
 """
 
 import argparse
@@ -24,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from load import result_line  # noqa: E402
 
 
 def _scope(method: str, path: str, query: bytes, body: bytes) -> dict:
@@ -145,10 +148,14 @@ def main() -> None:
         async def api_list(serial: int) -> int:
             return await _call(app, "GET", "/api/v1/editions", query=b"n=%d" % serial)
 
+        async def health(_serial: int) -> int:
+            return await _call(app, "GET", "/healthz")
+
         for label, request, expected in (
             ("registration submission", submissions, 201),
             ("uncached public page", page, 200),
             ("uncached API list", api_list, 200),
+            ("/healthz", health, 200),
         ):
 
             async def run(request=request, expected=expected, label=label) -> None:  # noqa: ANN001
@@ -172,8 +179,15 @@ def main() -> None:
                 for rank, (name, share) in enumerate(top_functions(session), 1):
                     print(f"  {rank}. {share:5.1%}  {name}")
                 print("  by package:")
-                for rank, (name, share) in enumerate(top_packages(session), 1):
+                packages = top_packages(session)
+                for rank, (name, share) in enumerate(packages, 1):
                     print(f"  {rank}. {share:5.1%}  {name}")
+                result_line(
+                    f"{label}, in process, work in threads run inline",
+                    plain,
+                    "ms a request",
+                    detail=", ".join(f"{name} {share:.0%}" for name, share in packages),
+                )
                 if args.html:
                     target = Path(args.html) / f"{label.replace(' ', '-')}.html"
                     target.parent.mkdir(parents=True, exist_ok=True)

@@ -48,6 +48,7 @@ BENCHES = [
         ["--seconds", "2"],
         full=["--seconds", "5"],
     ),
+    Bench("profile", "profile.py", [], ["--requests", "40"], full=["--requests", "200"]),
     Bench(
         "printed-outputs",
         "profile_pdf.py",

@@ -183,3 +183,39 @@ def test_sqlite_commits_reach_the_disk_before_they_are_acknowledged(tmp_path) ->
         assert connection.execute(text("PRAGMA synchronous")).scalar_one() == 2  # FULL
         assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
     engine.dispose()
+
+
+def test_probes_arriving_together_share_one_readiness_check() -> None:
+    """A storm of probes costs the database one check at a time, not one a probe."""
+    import asyncio
+
+    import httpx
+    from sqlalchemy import event
+
+    with scratch_database() as url:
+        migrate.upgrade(url)
+        engine = build_engine(url)
+        checkouts = []
+        event.listen(engine.pool, "checkout", lambda *_: checkouts.append(1))
+        application = create_app()
+
+        async def _db_session() -> Iterator[Session]:
+            with Session(engine, expire_on_commit=False) as db_session:
+                yield db_session
+
+        application.dependency_overrides[get_db_session] = _db_session
+
+        async def probes() -> list[httpx.Response]:
+            transport = httpx.ASGITransport(app=application)
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+                return await asyncio.gather(*(c.get(p) for p in ["/healthz", "/readyz"] * 10))
+
+        try:
+            answers = asyncio.run(probes())
+            assert [a.json() for a in answers] == [READY] * 20
+            assert 1 <= len(checkouts) < 20
+            checkouts.clear()
+            assert asyncio.run(probes())[0].json() == READY  # a later probe checks again
+            assert checkouts
+        finally:
+            engine.dispose()

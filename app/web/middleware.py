@@ -152,19 +152,20 @@ class RequestLogMiddleware:
         finally:
             seconds = time.perf_counter() - started
             method, route = scope["method"], _route_template(scope)
-            request_log.info(
-                "%s %s %s %.1fms",
-                method,
-                route,
-                status,
-                seconds * 1000,
-                extra={
-                    "method": method,
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 1),
-                },
-            )
+            if request_log.isEnabledFor(logging.INFO):  # the record is built only if written
+                request_log.info(
+                    "%s %s %s %.1fms",
+                    method,
+                    route,
+                    status,
+                    seconds * 1000,
+                    extra={
+                        "method": method,
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(seconds * 1000, 1),
+                    },
+                )
             cached = scope.get("route") is None and route != UNMATCHED
             metrics.observe_request(method, metrics.CACHED if cached else route, status, seconds)
             logs.request_id.reset(reset)
@@ -175,6 +176,9 @@ def _route_template(scope: Scope) -> str:
     if template is None and scope.get("state", {}).get("served_from_cache"):
         template = f"{scope['path']} (cached)"  # only public paths are cached
     return template or UNMATCHED
+
+
+_COOKIE_SUFFIX = {False: "; Path=/; SameSite=lax", True: "; Path=/; SameSite=lax; Secure"}
 
 
 class LanguageMiddleware:
@@ -197,7 +201,7 @@ class LanguageMiddleware:
         remember = query_language in i18n.LANGUAGES and query_language != cookies.get(
             i18n.LANGUAGE_COOKIE
         )
-        secure = get_settings().secure_cookies
+        suffix = _COOKIE_SUFFIX[get_settings().secure_cookies]
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -207,7 +211,6 @@ class LanguageMiddleware:
                 if content_type.startswith(b"text/html"):
                     added.append((b"content-language", language.encode()))
                 _add_missing(headers, added)
-                suffix = "; Path=/; SameSite=lax" + ("; Secure" if secure else "")
                 if remember:
                     cookie = f"{i18n.LANGUAGE_COOKIE}={query_language}; Max-Age={YEAR}{suffix}"
                     headers.append((b"set-cookie", cookie.encode("latin-1")))

@@ -2,16 +2,19 @@
 
 from functools import lru_cache
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
+from starlette.datastructures import MultiDict
 from starlette.routing import BaseRoute, Match, NoMatchFound
 
 from app import i18n
 from app.config import ROOT_DIR, get_settings
 from app.errors import DomainError
+from app.history.cited import CitedHtml
 from app.i18n import N_
 from app.web import labels
 from app.web.csrf import csrf_form_token
@@ -27,6 +30,9 @@ def get_environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates are read once per process, like the code: no stat of every template (and
+        # of each it extends or imports) on every rendering.
+        auto_reload=False,
     )
     environment.filters["localized"] = lambda obj, field, lang: i18n.localized(obj, field, lang)[0]
     return environment
@@ -139,10 +145,30 @@ def page_context(request: Request) -> dict[str, Any]:
     def url_for(name: str, /, **path_params: Any) -> str:
         return route_path(request.app, name, **path_params)
 
-    def language_url(code: str) -> str:
-        url = request.url.include_query_params(lang=code)
-        return f"{page_address(request)}?{url.query}"
+    query: list[tuple[str, str]] | None = None
 
+    def language_url(code: str) -> str:
+        # What request.url.include_query_params(lang=code) gives, the query parsed once.
+        nonlocal query
+        if query is None:
+            query = parse_qsl(request.url.query, keep_blank_values=True)
+        params = MultiDict(query)
+        params["lang"] = code
+        return f"{page_address(request)}?{urlencode(params.multi_items())}"
+
+    def localized(obj: Any, field: str) -> tuple[str | None, bool]:
+        return i18n.localized(obj, field, language)
+
+    def fact_value(field: str, value: Any) -> str:
+        return i18n.format_fact_value(field, value, language)
+
+    cited = CitedHtml(
+        language=language,
+        gettext=translations.gettext,
+        url_for=url_for,
+        localized=localized,
+        fact_value=fact_value,
+    )
     return {
         "request": request,
         "lang": language,
@@ -157,7 +183,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "can_write": may(account, Access.organiser),
         "csrf_token": LazyCsrfToken(request),
         "format_day": lambda value, fmt="long": i18n.format_day(value, language, fmt),
-        "fact_value": lambda field, value: i18n.format_fact_value(field, value, language),
+        "fact_value": fact_value,
         # Every time a person reads: in the venue's zone when given (zone=edition.time_zone).
         "format_moment": lambda value, fmt="medium", zone=None: i18n.format_moment(
             value, language, fmt, time_zone=zone
@@ -178,10 +204,12 @@ def page_context(request: Request) -> dict[str, Any]:
             translate(labels.honorific[value]) if value in labels.honorific else value or ""
         ),
         "format_number": lambda value: i18n.format_number(value, language),
-        "localized": lambda obj, field: i18n.localized(obj, field, language),
+        "localized": localized,
         "labels": labels,
         "ltr": ltr,
         "flash": None,  # render() puts the one-time message of the last action here
+        # How a fact is backed (strength, source, quote): app/history/cited.py.
+        **cited.functions(),
     }
 
 
