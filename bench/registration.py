@@ -28,12 +28,22 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from load import ROOT, result_line, run_loads, served  # noqa: E402
+from load import (  # noqa: E402
+    ROOT,
+    machine_cpu,
+    process_tree_cpu,
+    result_line,
+    run_loads,
+    served,
+    wait_until_idle,
+)
 
 QUOTA = 25
 
@@ -198,10 +208,24 @@ def main() -> None:
             loads = [(submission, args.concurrency)]
             if args.readers:
                 loads.append((public_read, args.readers))
+            wait_until_idle(base_url.process.pid)
+            server_before, client_before = (
+                process_tree_cpu(base_url.process.pid),
+                time.process_time(),
+            )
+            machine_before = machine_cpu()
             result, *reads = run_loads(base_url, loads, seconds=args.seconds)
+            cpu = CpuShares(
+                server=process_tree_cpu(base_url.process.pid) - server_before,
+                client=time.process_time() - client_before,
+                machine=machine_cpu() - machine_before,
+                seconds=result.seconds,
+                requests=sum(load.requests for load in (result, *reads)),
+            )
         stored, over = check(url)
         database = "PostgreSQL" if args.postgres else "SQLite"
         report(database, result, reads, stored - before, over, len(tokens), args.concurrency)
+        print(cpu.describe())
         goal = 200 if args.postgres else 150
         workers = f"{args.workers} worker" + ("s" if args.workers > 1 else "")
         result_line(
@@ -216,12 +240,44 @@ def main() -> None:
             # Acknowledged (201) but not in the database: must be 0.
             lost=max(0, result.statuses[201] - (stored - before)),
         )
+        result_line(
+            f"registration burst, {database}, {workers}: server CPU a request",
+            cpu.per_request(cpu.server),
+            "ms",
+            client=round(cpu.per_request(cpu.client), 2),
+            rest_of_machine=round(cpu.per_request(cpu.machine - cpu.server - cpu.client), 2),
+            cores_busy=round(cpu.machine / cpu.seconds, 2),
+        )
         if args.rounds:
             if args.postgres:
                 mixed_url = stack.enter_context(scratch_database(base))
             else:
                 mixed_url = f"sqlite:///{folder}/mixed.db"
             mixed_burst(mixed_url, folder, args.rounds)
+
+
+@dataclass
+class CpuShares:
+    """CPU seconds spent during the load by the server (supervisor and workers), by this
+    client, and by the whole machine (the rest: the database server, other work)."""
+
+    server: float
+    client: float
+    machine: float
+    seconds: float
+    requests: int
+
+    def per_request(self, seconds: float) -> float:
+        return 1000 * seconds / max(1, self.requests)
+
+    def describe(self) -> str:
+        rest = self.machine - self.server - self.client
+        return (
+            f"CPU a request: server {self.per_request(self.server):.2f} ms, client "
+            f"{self.per_request(self.client):.2f} ms, rest of the machine (database, other "
+            f"work) {self.per_request(rest):.2f} ms; cores busy {self.machine / self.seconds:.2f} "
+            f"of {os.cpu_count()}"
+        )
 
 
 def report(database, result, reads, stored, over, delegations, concurrency) -> None:  # noqa: ANN001
