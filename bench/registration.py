@@ -122,6 +122,28 @@ def check(url: str) -> tuple[int, int]:
     return stored, over
 
 
+def database_cpu(url: str) -> float:
+    """CPU seconds used so far by the PostgreSQL server's processes (its postmaster and
+    every backend, found from a backend's parent); 0 on SQLite or without /proc."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    from app.db import is_sqlite
+
+    if is_sqlite(url) or not Path("/proc").exists():
+        return 0.0
+
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        backend = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        try:
+            stat = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a server on another host or in another container
+            return 0.0
+    engine.dispose()
+    return process_tree_cpu(int(stat[1]))  # the backend's parent: the postmaster
+
+
 def mixed_burst(url: str, folder: str, rounds: int) -> None:
     """The mixed burst of every kind of write against three workers; prints one line."""
     from collections import Counter
@@ -209,6 +231,7 @@ def main() -> None:
             if args.readers:
                 loads.append((public_read, args.readers))
             wait_until_idle(base_url.process.pid)
+            database_before = database_cpu(url)
             server_before, client_before = (
                 process_tree_cpu(base_url.process.pid),
                 time.process_time(),
@@ -219,6 +242,7 @@ def main() -> None:
                 server=process_tree_cpu(base_url.process.pid) - server_before,
                 client=time.process_time() - client_before,
                 machine=machine_cpu() - machine_before,
+                database=database_cpu(url) - database_before,
                 seconds=result.seconds,
                 requests=sum(load.requests for load in (result, *reads)),
             )
@@ -245,7 +269,10 @@ def main() -> None:
             cpu.per_request(cpu.server),
             "ms",
             client=round(cpu.per_request(cpu.client), 2),
-            rest_of_machine=round(cpu.per_request(cpu.machine - cpu.server - cpu.client), 2),
+            postgresql=round(cpu.per_request(cpu.database), 2),
+            rest_of_machine=round(
+                cpu.per_request(cpu.machine - cpu.server - cpu.client - cpu.database), 2
+            ),
             cores_busy=round(cpu.machine / cpu.seconds, 2),
         )
         if args.rounds:
@@ -264,6 +291,7 @@ class CpuShares:
     server: float
     client: float
     machine: float
+    database: float  # PostgreSQL's processes (0 on SQLite: it runs in the server)
     seconds: float
     requests: int
 
@@ -271,11 +299,12 @@ class CpuShares:
         return 1000 * seconds / max(1, self.requests)
 
     def describe(self) -> str:
-        rest = self.machine - self.server - self.client
+        rest = self.machine - self.server - self.client - self.database
         return (
             f"CPU a request: server {self.per_request(self.server):.2f} ms, client "
-            f"{self.per_request(self.client):.2f} ms, rest of the machine (database, other "
-            f"work) {self.per_request(rest):.2f} ms; cores busy {self.machine / self.seconds:.2f} "
+            f"{self.per_request(self.client):.2f} ms, PostgreSQL "
+            f"{self.per_request(self.database):.2f} ms, rest of the machine (other work) "
+            f"{self.per_request(rest):.2f} ms; cores busy {self.machine / self.seconds:.2f} "
             f"of {os.cpu_count()}"
         )
 
