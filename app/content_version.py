@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import anyio
@@ -100,6 +101,12 @@ def _note(db_session: Session, obj: Any, kind: str) -> None:
             db_session.info.setdefault(LOOKUPS, set()).add((parent.name, value))
             return
     scopes.add(SITE)
+
+
+def note_inserted(db_session: Session, table: Table, row: Mapping[str, Any]) -> None:
+    """Count a row inserted with a plain statement (no ORM object, so no flush sees it) as
+    a flushed new object of its model would be counted."""
+    _note(db_session, SimpleNamespace(__table__=table, **row), "new")
 
 
 @event.listens_for(Session, "before_flush")

@@ -15,7 +15,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -164,6 +164,61 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Served(str):
+    """The base URL of a served app, and the server's process (for its CPU time)."""
+
+    process: subprocess.Popen
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with suppress(OSError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user and system) used so far by a process and its living descendants
+    (the server's supervisor and its workers), from /proc; 0 where there is no /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        pending += _children(current)
+    return total
+
+
+def wait_until_idle(pid: int, *, timeout: float = 120.0) -> None:
+    """Wait until the server has finished what it does after it starts listening (loading
+    WeasyPrint in the background, about a second of CPU or more on a busy machine), so
+    that a measurement sees requests, not start-up."""
+    deadline = time.monotonic() + timeout
+    used = process_tree_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = process_tree_cpu(pid)
+        if now - used < 0.05:  # under a tenth of a core
+            return
+        used = now
+
+
+def machine_cpu() -> float:
+    """CPU seconds every core of the machine spent busy so far (/proc/stat), for the share
+    of a run that went to neither the client nor the server (the database, other work)."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except OSError:
+        return 0.0
+    idle = values[3] + values[4]  # idle, iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def result_line(name: str, value: float, unit: str, **extra: object) -> None:
     """One machine-readable figure on standard output (``BENCH {json}``), which
     ``bench/run.py`` collects from every script; ``ratio`` and ``against`` say what it is
@@ -178,7 +233,7 @@ def served(
     env: dict[str, str] | None = None,
     factory: bool = False,
     workers: int = 1,
-) -> Iterator[str]:
+) -> Iterator[Served]:
     """Serve an ASGI app on a free loopback port as ``marrakech serve`` does (uvloop,
     httptools, one SO_REUSEPORT socket per worker; app/serving.py)."""
     port = free_port()
@@ -193,7 +248,8 @@ def served(
         filter(None, [str(ROOT), str(ROOT / "bench"), environment.get("PYTHONPATH")])
     )
     process = subprocess.Popen(command, cwd=ROOT, env=environment)
-    base = f"http://127.0.0.1:{port}"
+    base = Served(f"http://127.0.0.1:{port}")
+    base.process = process
     try:
         deadline = time.monotonic() + 180  # a busy machine may take long to import the app
         while True:

@@ -28,12 +28,22 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from load import ROOT, result_line, run_loads, served  # noqa: E402
+from load import (  # noqa: E402
+    ROOT,
+    machine_cpu,
+    process_tree_cpu,
+    result_line,
+    run_loads,
+    served,
+    wait_until_idle,
+)
 
 QUOTA = 25
 
@@ -110,6 +120,28 @@ def check(url: str) -> tuple[int, int]:
         ).scalar_one()
     engine.dispose()
     return stored, over
+
+
+def database_cpu(url: str) -> float:
+    """CPU seconds used so far by the PostgreSQL server's processes (its postmaster and
+    every backend, found from a backend's parent); 0 on SQLite or without /proc."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    from app.db import is_sqlite
+
+    if is_sqlite(url) or not Path("/proc").exists():
+        return 0.0
+
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        backend = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        try:
+            stat = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a server on another host or in another container
+            return 0.0
+    engine.dispose()
+    return process_tree_cpu(int(stat[1]))  # the backend's parent: the postmaster
 
 
 def mixed_burst(url: str, folder: str, rounds: int) -> None:
@@ -198,10 +230,26 @@ def main() -> None:
             loads = [(submission, args.concurrency)]
             if args.readers:
                 loads.append((public_read, args.readers))
+            wait_until_idle(base_url.process.pid)
+            database_before = database_cpu(url)
+            server_before, client_before = (
+                process_tree_cpu(base_url.process.pid),
+                time.process_time(),
+            )
+            machine_before = machine_cpu()
             result, *reads = run_loads(base_url, loads, seconds=args.seconds)
+            cpu = CpuShares(
+                server=process_tree_cpu(base_url.process.pid) - server_before,
+                client=time.process_time() - client_before,
+                machine=machine_cpu() - machine_before,
+                database=database_cpu(url) - database_before,
+                seconds=result.seconds,
+                requests=sum(load.requests for load in (result, *reads)),
+            )
         stored, over = check(url)
         database = "PostgreSQL" if args.postgres else "SQLite"
         report(database, result, reads, stored - before, over, len(tokens), args.concurrency)
+        print(cpu.describe())
         goal = 200 if args.postgres else 150
         workers = f"{args.workers} worker" + ("s" if args.workers > 1 else "")
         result_line(
@@ -216,12 +264,49 @@ def main() -> None:
             # Acknowledged (201) but not in the database: must be 0.
             lost=max(0, result.statuses[201] - (stored - before)),
         )
+        result_line(
+            f"registration burst, {database}, {workers}: server CPU a request",
+            cpu.per_request(cpu.server),
+            "ms",
+            client=round(cpu.per_request(cpu.client), 2),
+            postgresql=round(cpu.per_request(cpu.database), 2),
+            rest_of_machine=round(
+                cpu.per_request(cpu.machine - cpu.server - cpu.client - cpu.database), 2
+            ),
+            cores_busy=round(cpu.machine / cpu.seconds, 2),
+        )
         if args.rounds:
             if args.postgres:
                 mixed_url = stack.enter_context(scratch_database(base))
             else:
                 mixed_url = f"sqlite:///{folder}/mixed.db"
             mixed_burst(mixed_url, folder, args.rounds)
+
+
+@dataclass
+class CpuShares:
+    """CPU seconds spent during the load by the server (supervisor and workers), by this
+    client, and by the whole machine (the rest: the database server, other work)."""
+
+    server: float
+    client: float
+    machine: float
+    database: float  # PostgreSQL's processes (0 on SQLite: it runs in the server)
+    seconds: float
+    requests: int
+
+    def per_request(self, seconds: float) -> float:
+        return 1000 * seconds / max(1, self.requests)
+
+    def describe(self) -> str:
+        rest = self.machine - self.server - self.client - self.database
+        return (
+            f"CPU a request: server {self.per_request(self.server):.2f} ms, client "
+            f"{self.per_request(self.client):.2f} ms, PostgreSQL "
+            f"{self.per_request(self.database):.2f} ms, rest of the machine (other work) "
+            f"{self.per_request(rest):.2f} ms; cores busy {self.machine / self.seconds:.2f} "
+            f"of {os.cpu_count()}"
+        )
 
 
 def report(database, result, reads, stored, over, delegations, concurrency) -> None:  # noqa: ANN001

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry
+from app.timestamps import utcnow
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ def snapshot(obj: Any, fields: list[str] | None = None) -> dict[str, Any]:
         if fields is None
         else {name: getattr(obj, name) for name in fields}
     )
+    return json_safe(data)
+
+
+def json_safe(data: dict[str, Any]) -> dict[str, Any]:
+    """Column values as an entry's before/after holds them."""
     return {key: _jsonable(value) for key, value in data.items()}
 
 
@@ -72,6 +78,33 @@ def record(
     )
     db_session.add(entry)
     return entry
+
+
+def entry_values(
+    *,
+    actor: Actor,
+    action: str,
+    subject_type: str,
+    subject_id: int | None,
+    edition_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> dict[str, Any]:
+    """The columns of an entry, for a caller inserting it with a plain statement in its
+    unit of work (as ``record`` would add it)."""
+    return {
+        "occurred_at": occurred_at or utcnow(),
+        "actor_type": actor.actor_type,
+        "actor_id": actor.actor_id,
+        "actor_label": actor.label,
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "edition_id": edition_id,
+        "before": before,
+        "after": after,
+    }
 
 
 def last_change(db_session: Session, *, subject: Any) -> AuditEntry | None:
