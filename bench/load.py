@@ -195,9 +195,9 @@ def process_tree_cpu(pid: int) -> float:
 
 
 def wait_until_idle(pid: int, *, timeout: float = 120.0) -> None:
-    """Wait until the server has finished what it does after it starts listening (loading
-    WeasyPrint in the background, about a second of CPU or more on a busy machine), so
-    that a measurement sees requests, not start-up."""
+    """Wait until the server has finished what it does after it starts listening (the PDF
+    renderer's warm-up in the background), so that a measurement sees requests, not
+    start-up: a figure measured meanwhile read a third of its rate."""
     deadline = time.monotonic() + timeout
     used = process_tree_cpu(pid)
     while time.monotonic() < deadline:
@@ -260,7 +260,7 @@ def served(
             if time.monotonic() > deadline:
                 raise SystemExit(f"server for {app_path} did not start") from None
             time.sleep(0.1)
-        _wait_until_idle(process.pid)
+        wait_until_idle(process.pid)
         yield base
     finally:
         process.send_signal(signal.SIGINT)
@@ -286,36 +286,3 @@ def _every_worker_answers(port: int, workers: int) -> bool:
         if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:
             listening += 1
     return listening >= workers
-
-
-def _cpu_seconds(root: int) -> float:
-    """CPU time used so far by a process and its children (Linux /proc; 0 elsewhere)."""
-    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    parents: dict[int, int] = {}
-    used: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(stat.parent.name)
-        parents[pid], used[pid] = int(fields[1]), int(fields[11]) + int(fields[12])
-    tree, total = {root}, 0
-    for pid in sorted(parents):  # children start after their parent: ascending pids suffice
-        if pid == root or parents[pid] in tree:
-            tree.add(pid)
-            total += used[pid]
-    return total / ticks
-
-
-def _wait_until_idle(pid: int, *, limit: float = 60.0) -> None:
-    """Wait until the served processes are idle: each worker loads WeasyPrint in a thread
-    as it starts (1 to 6 s), and a figure measured meanwhile read a third of its rate."""
-    deadline = time.monotonic() + limit
-    before = _cpu_seconds(pid)
-    while time.monotonic() < deadline:
-        time.sleep(0.5)
-        now = _cpu_seconds(pid)
-        if now - before < 0.05:  # under a tenth of a core
-            return
-        before = now

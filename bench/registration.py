@@ -42,7 +42,6 @@ from load import (  # noqa: E402
     result_line,
     run_loads,
     served,
-    wait_until_idle,
 )
 
 QUOTA = 25
@@ -230,7 +229,6 @@ def main() -> None:
             loads = [(submission, args.concurrency)]
             if args.readers:
                 loads.append((public_read, args.readers))
-            wait_until_idle(base_url.process.pid)
             database_before = database_cpu(url)
             server_before, client_before = (
                 process_tree_cpu(base_url.process.pid),
