@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from app.agenda.models import AgendaPdf
 from tests.factories import make_agenda_item, make_edition, publish
+from tests.pdf_text import copied_text
 
 MARKUP = "<script>alert(1)</script> & Co"
 
@@ -18,20 +19,6 @@ MARKUP = "<script>alert(1)</script> & Co"
 def _text(content: bytes) -> tuple[str, int]:
     reader = PdfReader(BytesIO(content))
     return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
-
-
-def copied_text(content: bytes, page: int | None = None) -> str:
-    """The text a reader copies in Chrome's viewer (pdfium). Arabic is drawn word by word
-    from right to left, and pypdf strings the words together in drawing order; pdfium (like
-    pdftotext, test below) gives them back in the order typed."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(content)
-    try:
-        pages = range(len(document)) if page is None else [page]
-        return "\n".join(document[index].get_textpage().get_text_range() for index in pages)
-    finally:
-        document.close()
 
 
 def _agenda(db_session, items: int = 2):  # noqa: ANN001, ANN202

@@ -11,8 +11,8 @@ from sqlmodel import Session, col, delete, select
 from app import migrate
 from app.agenda.models import AgendaPdf
 from app.db import build_engine
-from tests.agenda.test_pdf import copied_text
 from tests.factories import make_account, make_agenda_item, make_edition, make_token
+from tests.pdf_text import copied_text
 from tests.served_app import served_app
 
 

@@ -14,12 +14,9 @@ from app.config import ROOT_DIR
 from app.outcomes.pdf import TEMPLATE as STATEMENT_TEMPLATE
 from app.web.pdf import compile_typst
 from tests.factories import make_agenda_item, make_edition, make_statement, publish
+from tests.pdf_text import extracted_text
 
 TYPST_MARKUP = '#panic("x") *bold* _it_ $x$ <lbl> @ref #{1+1} \\'
-
-
-def _text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
 
 
 def test_typst_markup_in_the_programme_is_printed_verbatim(client, db_session) -> None:
@@ -36,7 +33,7 @@ def test_typst_markup_in_the_programme_is_printed_verbatim(client, db_session) -
     publish(db_session, edition, TYPST_MARKUP)
     response = client.get(f"/editions/{edition.slug}/agenda.pdf")
     assert response.status_code == 200
-    text = _text(response.content)
+    text = extracted_text(response.content)
     assert text.count(TYPST_MARKUP) >= 5, text
     assert "Hall #set" in text and "= Director" in text
 
@@ -52,7 +49,7 @@ def test_typst_markup_in_a_statement_is_printed_verbatim(client, db_session) -> 
     )
     response = client.get(f"/editions/{edition.slug}/outcomes/{statement.id}.pdf")
     assert response.status_code == 200
-    text = _text(response.content)
+    text = extracted_text(response.content)
     assert TYPST_MARKUP in text, text
     assert 'We #panic("y") agree $x$ <lbl> @ref, and firmly.' in text, text
 
@@ -80,7 +77,7 @@ def test_a_character_the_fonts_lack_still_prints_the_programme(client, db_sessio
     make_agenda_item(db_session, edition, title_en="Opening 漢字 😀")
     publish(db_session, edition)
     response = client.get(f"/editions/{edition.slug}/agenda.pdf")
-    assert response.status_code == 200 and "Opening" in _text(response.content)
+    assert response.status_code == 200 and "Opening" in extracted_text(response.content)
 
 
 def _printed_characters() -> str:

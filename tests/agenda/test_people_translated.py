@@ -3,12 +3,8 @@ the organisers' form or sent to the API, shown on the public page and in the PDF
 English (marked lang="en") where a translation is missing."""
 
 import re
-from io import BytesIO
-
-from pypdf import PdfReader
 
 from tests.agenda.test_pages import _form
-from tests.agenda.test_pdf import copied_text
 from tests.factories import (
     auth_headers,
     extract_csrf,
@@ -17,6 +13,7 @@ from tests.factories import (
     publish,
     sign_in,
 )
+from tests.pdf_text import copied_text, extracted_text
 
 CHAIR = {"chair": "H.E. Ms. Amina Diallo", "chair_fr": "S.E. Mme Amina Diallo"}
 CHAIR_AR = "معالي السيدة أمينة ديالو"
@@ -92,7 +89,7 @@ def test_more_translated_lines_than_speakers_are_refused_next_to_the_field(
 def test_the_arabic_pdf_names_the_chair_and_speakers_in_arabic(client, db_session) -> None:
     edition = _item_through_the_form(client, db_session)
     content = client.get(f"/editions/{edition.slug}/agenda.pdf?lang=ar").content
-    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+    text = extracted_text(content)
     copied = copied_text(content)
     assert CHAIR_AR in copied and "مدير شرطة الحدود" in copied
     assert "Amina Diallo" not in text
