@@ -14,8 +14,12 @@ from tests.database import scratch_database
 MARRAKECH = str(Path(sys.executable).with_name("marrakech"))
 
 
-def run(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run(
+    database_url: str, *args: str, stdin: str | None = None, environment: str | None = None
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url}
+    if environment:
+        env["MARRAKECH_ENVIRONMENT"] = environment
     return subprocess.run(
         [MARRAKECH, *args],
         input=stdin,
@@ -46,6 +50,27 @@ def test_seed_is_idempotent(cli_database: str) -> None:
     engine.dispose()
 
 
+def test_outside_the_test_suite_passwords_get_argon2s_recommended_cost(cli_database: str) -> None:
+    """The suite signs in with the library's cheapest parameters; a real deployment must not."""
+    created = run(
+        cli_database,
+        "create-organizer",
+        "strong@unoct.example",
+        "--password-stdin",
+        stdin="a long enough password\n",
+        environment="development",
+    )
+    assert created.returncode == 0, created.stderr
+    engine = create_engine(cli_database)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT password_hash FROM account WHERE email = 'strong@unoct.example'")
+        ).scalar_one()
+    engine.dispose()
+    # RFC 9106's second recommended option: 64 MiB, three passes, four lanes.
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), stored
+
+
 def test_create_organizer_hashes_the_password_and_token_is_usable(cli_database: str) -> None:
     created = run(
         cli_database,
@@ -62,7 +87,7 @@ def test_create_organizer_hashes_the_password_and_token_is_usable(cli_database: 
         stored = connection.execute(
             text("SELECT password_hash, role FROM account WHERE email = 'focal@unoct.example'")
         ).one()
-    assert stored.password_hash.startswith("$argon2") and stored.role == "admin"
+    assert stored.password_hash.startswith("$argon2id$") and stored.role == "admin"
     token = run(cli_database, "create-token", "focal@unoct.example")
     assert token.returncode == 0 and token.stdout.strip().startswith("mpt_")
     with engine.connect() as connection:
