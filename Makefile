@@ -19,8 +19,10 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/python -m pip install --quiet uv==$(UV_VERSION)
 
+# Bytecode is compiled once here: a machine with PYTHONDONTWRITEBYTECODE set would otherwise
+# compile every imported module again in each process (a test's server, a command, a worker).
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --extra test --quiet
+	$(UV) sync --locked --extra test --quiet --compile-bytecode
 	touch $(STAMP)
 
 ## Serve the app on SQLite (var/marrakech.db) with the historical record loaded.
@@ -35,9 +37,12 @@ test: test-sqlite test-postgres lint
 test-sqlite: $(STAMP)
 	env -u TEST_DATABASE_URL $(PY) -m pytest -q -n 2 --durations=10
 
+# The browser journeys (marker `browser`) run in the SQLite pass only: they check what a reader
+# sees and types, which the database does not change; every request they make is also tested
+# through HTTP on both databases.
 test-postgres: $(STAMP)
-	@if [ -n "$$TEST_DATABASE_URL" ]; then $(PY) -m pytest -q -n 2 --durations=10; \
-	else .ci/with-postgres $(PY) -m pytest -q -n 2 --durations=10; fi
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(PY) -m pytest -q -n 2 --durations=10 -m "not browser"; \
+	else .ci/with-postgres $(PY) -m pytest -q -n 2 --durations=10 -m "not browser"; fi
 
 ## Fails when pyproject.toml and uv.lock disagree (a dependency changed without `make upgrade`).
 lock-check: $(UV)

@@ -44,9 +44,16 @@ class PdfRenderingError(RuntimeError):
     """Typst refused a template or its data (a defect of ours, never of the data)."""
 
 
+_preloaded = threading.Event()
+
+
 def preload() -> None:
-    """Compile a one-line document once, so that Typst's library and the fonts are in the
-    system's file cache before the first PDF a reader asks for."""
+    """Compile a one-line document once a process, so that Typst's library and the fonts
+    are in the system's file cache before the first PDF a reader asks for (an application
+    started again in the same process, as the tests do, finds them there already)."""
+    if _preloaded.is_set():
+        return
+    _preloaded.set()
     compile_typst(TEMPLATES_DIR / "preload.typ", {})
 
 
