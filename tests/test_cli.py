@@ -50,44 +50,38 @@ def test_seed_is_idempotent(cli_database: str) -> None:
     engine.dispose()
 
 
-def test_outside_the_test_suite_passwords_get_argon2s_recommended_cost(cli_database: str) -> None:
-    """The suite signs in with the library's cheapest parameters; a real deployment must not."""
+def _create_organizer(cli_database: str, email: str, *options: str, environment: str | None = None):  # noqa: ANN202
+    """Create an account with the command; its stored password hash and role."""
     created = run(
         cli_database,
         "create-organizer",
-        "strong@unoct.example",
+        email,
+        *options,
         "--password-stdin",
         stdin="a long enough password\n",
-        environment="development",
+        environment=environment,
     )
     assert created.returncode == 0, created.stderr
     engine = create_engine(cli_database)
     with engine.connect() as connection:
         stored = connection.execute(
-            text("SELECT password_hash FROM account WHERE email = 'strong@unoct.example'")
-        ).scalar_one()
+            text("SELECT password_hash, role FROM account WHERE email = :email"), {"email": email}
+        ).one()
     engine.dispose()
+    return stored
+
+
+def test_outside_the_test_suite_passwords_get_argon2s_recommended_cost(cli_database: str) -> None:
+    """The suite signs in with the library's cheapest parameters; a real deployment must not."""
+    stored = _create_organizer(cli_database, "strong@unoct.example", environment="development")
     # RFC 9106's second recommended option: 64 MiB, three passes, four lanes.
-    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), stored
+    assert stored.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), stored
 
 
 def test_create_organizer_hashes_the_password_and_token_is_usable(cli_database: str) -> None:
-    created = run(
-        cli_database,
-        "create-organizer",
-        "focal@unoct.example",
-        "--role",
-        "admin",
-        "--password-stdin",
-        stdin="a long enough password\n",
-    )
-    assert created.returncode == 0, created.stderr
-    engine = create_engine(cli_database)
-    with engine.connect() as connection:
-        stored = connection.execute(
-            text("SELECT password_hash, role FROM account WHERE email = 'focal@unoct.example'")
-        ).one()
+    stored = _create_organizer(cli_database, "focal@unoct.example", "--role", "admin")
     assert stored.password_hash.startswith("$argon2id$") and stored.role == "admin"
+    engine = create_engine(cli_database)
     token = run(cli_database, "create-token", "focal@unoct.example")
     assert token.returncode == 0 and token.stdout.strip().startswith("mpt_")
     with engine.connect() as connection:
