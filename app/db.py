@@ -33,6 +33,11 @@ metadata: MetaData = SQLModel.metadata
 # fewer, every worker can end up waiting for a connection that only a queued teardown
 # would give back, and the process stalls until the pool timeout.
 POOL_HEADROOM = 40
+# And it keeps them all once opened: a connection beyond the pool's size ("overflow") is
+# closed as soon as it is given back, so a small pool with a large overflow opened and
+# closed a connection for most requests of a burst (on PostgreSQL a server process each).
+# Opened only when a burst needs them; at most this many a worker, as before.
+POOL_SIZE = POOL_HEADROOM + 10
 # Seconds an SQLite writer waits for another connection's write transaction to end.
 BUSY_TIMEOUT = 30
 
@@ -50,8 +55,8 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
 
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         if path and path != ":memory:":
-            kwargs.setdefault("pool_size", 10)
-            kwargs.setdefault("max_overflow", POOL_HEADROOM)
+            kwargs.setdefault("pool_size", POOL_SIZE)
+            kwargs.setdefault("max_overflow", 0)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT},
@@ -61,8 +66,8 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
         _make_sqlite_transactional(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", POOL_HEADROOM)
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", 0)
     # Bound values are names, emails and audit records: never in an error message or a log.
     return create_engine(url, hide_parameters=True, **kwargs)
 

@@ -16,9 +16,11 @@ from app import i18n
 from app.auth.access import SignInRequired
 from app.config import ROOT_DIR, get_settings
 from app.content_version import current_versions_async
+from app.db import get_engine
 from app.delegations import uploads
 from app.errors import DomainError
 from app.health import PATHS as HEALTH_PATHS
+from app.observability import metrics
 from app.web.log_privacy import scrub_server_logs
 from app.web.middleware import (
     BodySizeLimitMiddleware,
@@ -95,6 +97,7 @@ def create_app() -> FastAPI:
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts)
     app.add_middleware(RequestLogMiddleware)
     scrub_server_logs()
+    metrics.count_connections(get_engine())
     return app
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from sqlmodel import Session
 
 from app.audit.service import COMMAND_LINE
@@ -138,3 +139,15 @@ def served_app(
             process.wait(timeout=30)
         if log_file:
             output.close()
+
+
+def scraped(base_url: str, token: str, name: str, **labels: str) -> float:
+    """A sample of ``/metrics`` as the scraper reads it, summed over the other labels."""
+    response = httpx.get(f"{base_url}/metrics", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+        if sample.name == name and labels.items() <= sample.labels.items()
+    )

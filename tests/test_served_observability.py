@@ -9,38 +9,14 @@ import time
 from pathlib import Path
 
 import httpx
-from prometheus_client.parser import text_string_to_metric_families
 
 from app.config import ROOT_DIR
-from tests.cli_helpers import MARRAKECH, migrated_database
+from tests.cli_helpers import MARRAKECH, migrated_database, viewer_token
 from tests.factories import free_port
+from tests.served_app import scraped
 
 REQUESTS = 20
 PRIVATE_LINK = "/register/" + "Zq3" * 10
-
-
-def _viewer_token(env: dict[str, str]) -> str:
-    email = "scraper@unoct.example"
-    created = subprocess.run(
-        [MARRAKECH, "create-organizer", email, "--role", "viewer", "--password-stdin"],
-        input="a long enough scraper password\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert created.returncode == 0, created.stderr
-    token = subprocess.run(
-        [MARRAKECH, "create-token", email, "--label", "prometheus"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert token.returncode == 0, token.stderr
-    return token.stdout.strip()
 
 
 def _wait_ready(base_url: str, process: subprocess.Popen) -> None:
@@ -56,17 +32,6 @@ def _wait_ready(base_url: str, process: subprocess.Popen) -> None:
         time.sleep(0.2)
 
 
-def _livez_count(base_url: str, token: str) -> float:
-    response = httpx.get(f"{base_url}/metrics", headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 200, response.text
-    return sum(
-        sample.value
-        for family in text_string_to_metric_families(response.text)
-        for sample in family.samples
-        if sample.name == "marrakech_http_requests_total" and sample.labels["route"] == "/livez"
-    )
-
-
 def test_two_workers_log_json_lines_and_share_their_metrics(tmp_path: Path) -> None:
     log_file = tmp_path / "server.log"
     with migrated_database() as url:
@@ -79,7 +44,7 @@ def test_two_workers_log_json_lines_and_share_their_metrics(tmp_path: Path) -> N
             "MARRAKECH_WEB_PORT": str(free_port()),
         }
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # two workers import from bytecode
-        token = _viewer_token(env)
+        token = viewer_token(url)
         base_url = f"http://127.0.0.1:{env['MARRAKECH_WEB_PORT']}"
         with open(log_file, "wb") as output:
             server = subprocess.Popen(
@@ -93,7 +58,10 @@ def test_two_workers_log_json_lines_and_share_their_metrics(tmp_path: Path) -> N
                     )
                     assert response.headers["x-request-id"] == f"probe-{n}"
                 assert httpx.get(f"{base_url}{PRIVATE_LINK}").status_code == 404
-                counts = [_livez_count(base_url, token) for _ in range(4)]
+                counts = [
+                    scraped(base_url, token, "marrakech_http_requests_total", route="/livez")
+                    for _ in range(4)
+                ]
                 server.send_signal(signal.SIGTERM)
                 server.wait(timeout=60)
             finally:

@@ -6,7 +6,8 @@ sent: private links hold a token), and PDF renderings with their duration. When
 worker writes its counts there and ``/metrics`` adds up the workers of the server it asks;
 otherwise the counts are the one process's. Read from the database at each scrape, so the
 same whichever replica answers: the outbox by status (its depth, failures and retries) and
-registrations (participants and delegations) by edition and status.
+registrations (participants and delegations) by edition and status. And the connections the
+process opened to the database, which show a pool too small for the load.
 
 Who may read it: a viewer account or above, e.g. a bearer token made for the scraper with
 ``marrakech create-token``; nothing in it is personal data."""
@@ -25,6 +26,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from sqlalchemy import Engine, event
 from sqlmodel import Session, col, func, select
 
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
@@ -42,6 +44,11 @@ REQUEST_SECONDS = Histogram(
     "Time from the request to the end of the response, by method and route template",
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+DB_CONNECTIONS_OPENED = Counter(
+    "marrakech_db_connections_opened",
+    "Connections this process opened to the database; steady under load when the pool is "
+    "large enough, climbing with the requests when it opens and closes one for each",
 )
 PDF_RENDERING_SECONDS = Histogram(
     "marrakech_pdf_rendering_seconds",
@@ -69,6 +76,17 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
             _series[(method, route, status)] = series
     series[0].inc()
     series[1].observe(seconds)
+
+
+def _connection_opened(_dbapi_connection: Any, _record: Any) -> None:
+    DB_CONNECTIONS_OPENED.inc()
+
+
+def count_connections(engine: Engine) -> None:
+    """Count every connection the engine's pool opens (once per engine, however many
+    applications are made with it)."""
+    if not event.contains(engine, "connect", _connection_opened):
+        event.listen(engine, "connect", _connection_opened)
 
 
 class DatabaseFigures(Collector):

@@ -1,0 +1,57 @@
+"""A burst of concurrent requests, against the application served by uvicorn on a real
+database: the worker reuses its pooled connections instead of opening and closing one for
+each request beyond the first few (on PostgreSQL a new connection is a new server process,
+several milliseconds of both machines' time, paid again and again under load).
+
+The connections a process opens are counted in ``/metrics``
+(``marrakech_db_connections_opened_total``), where an operator sees the same churn."""
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+from tests.cli_helpers import migrated_database, viewer_token
+from tests.served_app import open_edition, scraped, served_app
+
+CONCURRENCY = 32
+ROUNDS = 8
+OPENED = "marrakech_db_connections_opened_total"
+
+
+def _focal_point(base_url: str, token: str) -> list[int]:
+    """One focal point on a keep-alive connection registering its members one by one."""
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        return [
+            client.post(
+                f"/api/v1/register/{token}/participants",
+                json={
+                    "given_name": f"Member{n}",
+                    "family_name": "Pool",
+                    "function": "Officer",
+                    "role": "member",
+                    "email": f"member{n}.{token[:8]}@pool.example",
+                },
+            ).status_code
+            for n in range(ROUNDS)
+        ]
+
+
+def test_a_burst_of_requests_reuses_the_pooled_connections(tmp_path: Path) -> None:
+    with migrated_database() as url:
+        token = viewer_token(url)
+        links = open_edition(url, CONCURRENCY)
+        with served_app(url, tmp_path) as (_process, base_url):
+            before = scraped(base_url, token, OPENED)
+            assert before >= 1  # the readiness probe's and the scrape's own
+            with ThreadPoolExecutor(CONCURRENCY) as pool:
+                statuses = [
+                    status
+                    for answers in pool.map(lambda link: _focal_point(base_url, link), links)
+                    for status in answers
+                ]
+            opened = scraped(base_url, token, OPENED) - before
+    assert statuses == [201] * (CONCURRENCY * ROUNDS)
+    # At most one connection for each request in flight at once, each opened once; not one
+    # for most of the 256 requests.
+    assert opened <= CONCURRENCY, f"{opened} connections opened for {len(statuses)} requests"
