@@ -31,10 +31,14 @@ def _edition_delegation(
 def _focal_access(
     token: str, request: Request, db_session: DbSessionDep
 ) -> tuple[Delegation, Edition]:
-    # A request that writes reads its delegation locked, once (see service.begin_write).
-    delegation, edition = delegations_service.delegation_for_token(
-        db_session, token, lock=request.method in UNSAFE_METHODS
-    )
+    # A request that writes reads its delegation locked, once (see service.begin_write), on
+    # SQLite, where its unit of work holds the write lock from its start anyway. On
+    # PostgreSQL the write locks the row itself, in the route's own trip to a worker thread:
+    # locked here, the row would stay locked while the request waits for that next trip,
+    # and sixty submissions on one link would fill every thread waiting for the row while
+    # its holder waits for a thread.
+    lock = request.method in UNSAFE_METHODS and db_session.get_bind().dialect.name == "sqlite"
+    delegation, edition = delegations_service.delegation_for_token(db_session, token, lock=lock)
     # Until the reader picks a language, the form speaks the browser's, or else the focal
     # point's as the organisers recorded it.
     chosen = request.query_params.get("lang") or request.cookies.get(i18n.LANGUAGE_COOKIE)

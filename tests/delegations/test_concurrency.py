@@ -180,3 +180,29 @@ def test_fifty_focal_points_at_once_through_http_get_no_server_error(tmp_path) -
         engine.dispose()
         assert len(stored) == 11
         assert sum(p.email_normalized == "same.person@agency.example" for p in stored) == 1
+
+
+# More at once than a worker has threads for routes (AnyIO's 40).
+ONE_LINK_AT_ONCE = 60
+
+
+def test_more_submissions_on_one_link_than_worker_threads_are_all_answered(tmp_path) -> None:
+    """A focal point's script (or someone holding a valid link) posting sixty members at the
+    same moment: every submission is answered, ten accepted and the rest refused by the
+    quota. None waits for ever: a submission holding its delegation never waits for a thread
+    that only the submissions waiting for that delegation could give back."""
+    with migrated_database() as url:
+        [token] = open_edition(url, delegations=1, quota=10)
+        barrier = threading.Barrier(ONE_LINK_AT_ONCE)
+        with served_app(url, tmp_path) as (_, base_url):
+
+            def post(serial: int) -> int:
+                with httpx.Client(base_url=base_url, timeout=90) as http:
+                    barrier.wait()
+                    return http.post(
+                        f"/api/v1/register/{token}/participants", json=_person(5000 + serial)
+                    ).status_code
+
+            with ThreadPoolExecutor(max_workers=ONE_LINK_AT_ONCE) as pool:
+                statuses = list(pool.map(post, range(ONE_LINK_AT_ONCE)))
+    assert sorted(statuses) == [201] * 10 + [409] * (ONE_LINK_AT_ONCE - 10)
