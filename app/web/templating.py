@@ -15,6 +15,7 @@ from app import i18n
 from app.config import ROOT_DIR, get_settings
 from app.errors import DomainError
 from app.history.cited import CitedHtml
+from app.history.record_html import RecordHtml
 from app.i18n import N_
 from app.web import labels
 from app.web.csrf import csrf_form_token
@@ -210,6 +211,8 @@ def page_context(request: Request) -> dict[str, Any]:
         "flash": None,  # render() puts the one-time message of the last action here
         # How a fact is backed (strength, source, quote): app/history/cited.py.
         **cited.functions(),
+        # The long lists of an edition's page, each printed as one piece.
+        "record_html": RecordHtml(cited),
     }
 
 
