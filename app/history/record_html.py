@@ -33,9 +33,13 @@ class RecordHtml:
     def __init__(self, cited: CitedHtml) -> None:
         self.cited = cited
         self.gettext = cited.gettext
+        self._labels: dict[str, Markup] = {}  # a few labels, repeated on every item
 
     def _label(self, message: str) -> Markup:
-        return escape(self.gettext(message))
+        label = self._labels.get(message)
+        if label is None:
+            label = self._labels[message] = escape(self.gettext(message))
+        return label
 
     def facts(self, record: Any, edition: Any, country: Any, disputed: set[str]) -> Markup:
         """What the sources say of the edition's attributes: one item per source."""

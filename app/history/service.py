@@ -60,6 +60,10 @@ class EditionRecord:
             disputed_people=set(self.disputed_people),
         )
 
+    def first_fact(self, field_name: str) -> EditionFact | None:
+        """The first reading of an attribute ("kind"...), if a source gives one."""
+        return next((fact for fact in self.facts if fact.field == field_name), None)
+
     def cited_rows(self) -> list[Any]:
         """Every row that names a source."""
         return [
