@@ -112,8 +112,28 @@ def localized(obj: Any, field: str, language: str) -> tuple[str | None, bool]:
 BABEL_LOCALES = {"en": "en_GB", "fr": "fr", "ar": "ar"}
 
 
+@lru_cache(maxsize=32)
 def babel_locale(language: str) -> Locale:
+    """Babel's locale, parsed once a process (``Locale.parse`` checks its name on every call)."""
     return Locale.parse(BABEL_LOCALES.get(language, language))
+
+
+# What Babel's British English writes for a long date ("d MMMM y"), without its pattern
+# machinery: a page writes a dozen dates (tests compare the two).
+ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 # The United Nations' Arabic month names: the Levantine name, then the Egyptian one.
@@ -151,6 +171,8 @@ def format_day(value: date | None, language: str, fmt: str = "long") -> str:
         return ""
     if fmt in ("long", "medium") and language in ("ar", "fr"):
         return f"{_day_month(value, language)} {value.year}"
+    if fmt == "long" and language == "en":
+        return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
     if fmt == "full" and language in ("ar", "fr"):
         weekday = babel_locale(language).days["format"]["wide"][value.weekday()]
         separator = "، " if language == "ar" else " "
@@ -189,6 +211,7 @@ def format_date_range(start: date, end: date, language: str) -> str:
     return f"{first} – {format_day(end, language)}"
 
 
+@lru_cache(maxsize=1024)  # a few zones in three languages; Babel looks each up every call
 def zone_name(time_zone: str, language: str) -> str:
     """A time zone as a reader names it: its city in their language ("الدار البيضاء")."""
     try:
@@ -238,6 +261,10 @@ def format_clock(value: datetime | None, language: str) -> str:
 
 
 def format_number(value: int | float, language: str) -> str:
+    """A number as the language writes it; 0 to 999 are written the same in the three
+    languages (Latin digits, no separator), without Babel."""
+    if type(value) is int and 0 <= value < 1000:
+        return str(value)
     return format_decimal(value, locale=babel_locale(language))
 
 

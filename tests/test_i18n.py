@@ -3,20 +3,28 @@
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from gettext import c2py
 from pathlib import Path
 
 import pytest
+from babel import Locale
+from babel.dates import format_date, get_timezone_location
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from app.i18n import (
+    BABEL_LOCALES,
+    LANGUAGES,
     LOCALE_DIR,
+    babel_locale,
     format_date_range,
     format_day,
+    format_number,
     negotiate,
     ngettext,
     ordinal,
+    zone_name,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,3 +273,29 @@ def test_a_range_of_days_reads_as_one_phrase(language, start, end, expected) -> 
 )
 def test_sessions_are_ranked_with_the_languages_ordinals(language, n, expected) -> None:  # noqa: ANN001
     assert ordinal(n, language) == expected
+
+
+def test_english_days_written_without_babel_are_those_babel_writes() -> None:
+    days = [date(2015, 1, 1) + timedelta(days=n) for n in range(0, 20 * 366, 3)]
+    days += [date(1, 1, 1), date(9, 2, 28), date(999, 12, 31), date(1000, 1, 1)]
+    days += [date(2024, 2, 29), date(9999, 12, 31)]
+    for day in days:
+        assert format_day(day, "en") == format_date(day, format="long", locale="en_GB"), day
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_small_numbers_written_without_babel_are_those_babel_writes(language: str) -> None:
+    locale = Locale.parse(BABEL_LOCALES[language])
+    for number in [*range(1000), 1000, 1234, 12345678, -1, -999, 2.5, 0.75]:
+        assert format_number(number, language) == format_decimal(number, locale=locale), number
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_locales_and_zone_names_are_read_once_and_are_babels(language: str) -> None:
+    locale = babel_locale(language)
+    assert babel_locale(language) is locale
+    assert locale == Locale.parse(BABEL_LOCALES[language])
+    for zone in ("Africa/Casablanca", "Africa/Addis_Ababa", "Europe/Paris", "UTC", "Asia/Kolkata"):
+        expected = get_timezone_location(zone, locale=locale, return_city=True)
+        assert zone_name(zone, language) == expected == zone_name(zone, language)
+    assert zone_name("Not/A_Zone", language) == "Not/A_Zone"

@@ -322,3 +322,20 @@ def test_times_in_the_time_zones_city(client, db_session) -> None:
     sign_in(client, db_session)
     page = _text(_read(client, f"/admin/editions/{edition.slug}/agenda", "ar").text)
     assert "الدار البيضاء" in page and "Africa/Casablanca" not in page
+
+
+def test_the_language_links_keep_the_query_and_put_the_language_last(client) -> None:
+    page = client.get("/editions/2024-fez?lang=ar&n=2&x=a%20b&lang=fr&x=c&q=%3Cscript%3E").text
+    links = re.findall(r'<li><a href="([^"]*)" lang="(\w\w)" hreflang="\2"( aria-current)?', page)
+    query = "n=2&amp;x=a+b&amp;x=c&amp;q=%3Cscript%3E"
+    assert links == [
+        (f"/editions/2024-fez?{query}&amp;lang=en", "en", ""),
+        (f"/editions/2024-fez?{query}&amp;lang=fr", "fr", ""),
+        (f"/editions/2024-fez?{query}&amp;lang=ar", "ar", " aria-current"),
+    ]
+    plain = client.get("/conflicts", headers={"Accept-Language": "fr"}).text
+    assert re.findall(r'<a href="([^"]*)" lang="\w\w" hreflang', plain) == [
+        "/conflicts?lang=en",
+        "/conflicts?lang=fr",
+        "/conflicts?lang=ar",
+    ]

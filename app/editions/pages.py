@@ -16,7 +16,7 @@ from app.editions.models import Edition, EditionStatus
 from app.history import service as history_service
 from app.outcomes import service as outcomes_service
 from app.statistics import service as statistics_service
-from app.web.memo import per_content_version
+from app.web.memo import per_content_version, row_copy
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -32,13 +32,27 @@ def edition_page(
         ("edition_page", edition.id),
         lambda: _edition_page_data(db_session, edition),
         edition=edition.slug,
+        keep=_public_copies,
     )
     return render(request, "editions/page.html", {"edition": edition, **data})
+
+
+def _public_copies(data: dict[str, Any]) -> dict[str, Any]:
+    """The page's rows as plain copies, the edition's among them, to be kept for the public."""
+    return {
+        **data,
+        "edition": row_copy(data["edition"]),
+        "record": data["record"].copied(),
+        "country": row_copy(data["country"]),
+        "statements": [row_copy(statement) for statement in data["statements"]],
+        "agenda_revision": row_copy(data["agenda_revision"]),
+    }
 
 
 def _edition_page_data(db_session: Session, edition: Edition) -> dict[str, Any]:
     record = history_service.records_for(db_session, [edition])[edition.id or 0]
     return {
+        "edition": edition,
         "record": record,
         "country": editions_service.countries_by_id(db_session, [edition]).get(
             edition.country_id or 0

@@ -27,6 +27,7 @@ from app.history.models import (
     Theme,
 )
 from app.i18n import N_
+from app.web.memo import row_copy
 
 
 @dataclass
@@ -43,6 +44,25 @@ class EditionRecord:
     sources: dict[int, Source] = field(default_factory=dict)
     # Keys of the people on whom the sources disagree (their title...), see /conflicts.
     disputed_people: set[str] = field(default_factory=set)
+
+    def copied(self) -> "EditionRecord":
+        """The same record with plain copies of its rows (``RowCopy``), to be kept for the
+        public renderings of its pages."""
+        return EditionRecord(
+            facts=[row_copy(row) for row in self.facts],
+            figures=[row_copy(row) for row in self.figures],
+            people=[(row_copy(role), row_copy(person)) for role, person in self.people],
+            themes=[row_copy(row) for row in self.themes],
+            outcomes=[row_copy(row) for row in self.outcomes],
+            statements=[row_copy(row) for row in self.statements],
+            summary_citations=[row_copy(row) for row in self.summary_citations],
+            sources={key: row_copy(source) for key, source in self.sources.items()},
+            disputed_people=set(self.disputed_people),
+        )
+
+    def first_fact(self, field_name: str) -> EditionFact | None:
+        """The first reading of an attribute ("kind"...), if a source gives one."""
+        return next((fact for fact in self.facts if fact.field == field_name), None)
 
     def cited_rows(self) -> list[Any]:
         """Every row that names a source."""

@@ -16,9 +16,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import cache
 from typing import Any, TypeVar
 
 from fastapi import Request
+from sqlalchemy import inspect
 
 from app.content_version import ContentVersions
 
@@ -56,10 +58,18 @@ def public_versions(request: Request) -> ContentVersions | None:
 
 
 def per_content_version(
-    request: Request, key: tuple[Hashable, ...], compute: Callable[[], T], *, edition: str | None
+    request: Request,
+    key: tuple[Hashable, ...],
+    compute: Callable[[], T],
+    *,
+    edition: str | None,
+    keep: Callable[[T], T] | None = None,
 ) -> T:
     """``compute()``, or its value for an earlier public request at the same versions of the
-    site and of ``edition`` (a slug, or None for data beyond one edition)."""
+    site and of ``edition`` (a slug, or None for data beyond one edition).
+
+    ``keep`` turns a value computed for the public into what is kept and read (its rows as
+    ``RowCopy``); a request computed afresh gets ``compute()`` as it is."""
     versions = public_versions(request)
     if versions is None:
         return compute()
@@ -67,4 +77,24 @@ def per_content_version(
     memo = getattr(request.app.state, "content_memo", None)
     if memo is None:
         memo = request.app.state.content_memo = ContentMemo()
-    return memo.get((*key, versions.of(edition)), compute)
+    kept = compute if keep is None else lambda: keep(compute())
+    return memo.get((*key, versions.of(edition)), kept)
+
+
+@cache
+def _column_keys(model: type) -> tuple[str, ...]:
+    return tuple(column.key for column in inspect(model).column_attrs)
+
+
+class RowCopy:
+    """A row's columns as plain attributes, for the public renderings kept here: each read
+    of a SQLAlchemy instance's attribute goes through its instrumentation, and an edition's
+    page reads a thousand. Only the columns: no property, relationship or session."""
+
+    def __init__(self, row: Any) -> None:
+        self.__dict__.update({key: getattr(row, key) for key in _column_keys(type(row))})
+
+
+def row_copy(row: T) -> T:
+    """``RowCopy(row)`` as the row's type for the callers; None stays None."""
+    return row if row is None else RowCopy(row)  # type: ignore[return-value]

@@ -2,19 +2,19 @@
 
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote_plus, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from starlette.datastructures import MultiDict
 from starlette.routing import BaseRoute, Match, NoMatchFound
 
 from app import i18n
 from app.config import ROOT_DIR, get_settings
 from app.errors import DomainError
 from app.history.cited import CitedHtml
+from app.history.record_html import RecordHtml
 from app.i18n import N_
 from app.web import labels
 from app.web.csrf import csrf_form_token
@@ -145,16 +145,17 @@ def page_context(request: Request) -> dict[str, Any]:
     def url_for(name: str, /, **path_params: Any) -> str:
         return route_path(request.app, name, **path_params)
 
-    query: list[tuple[str, str]] | None = None
+    address: str | None = None
 
     def language_url(code: str) -> str:
-        # What request.url.include_query_params(lang=code) gives, the query parsed once.
-        nonlocal query
-        if query is None:
+        # What request.url.include_query_params(lang=code) gives: the query without its
+        # "lang", then lang=code; the rest is parsed and encoded once for the three links.
+        nonlocal address
+        if address is None:
             query = parse_qsl(request.url.query, keep_blank_values=True)
-        params = MultiDict(query)
-        params["lang"] = code
-        return f"{page_address(request)}?{urlencode(params.multi_items())}"
+            rest = urlencode([(name, value) for name, value in query if name != "lang"])
+            address = f"{page_address(request)}?{rest}{'&' if rest else ''}lang="
+        return address + quote_plus(code)
 
     def localized(obj: Any, field: str) -> tuple[str | None, bool]:
         return i18n.localized(obj, field, language)
@@ -210,6 +211,8 @@ def page_context(request: Request) -> dict[str, Any]:
         "flash": None,  # render() puts the one-time message of the last action here
         # How a fact is backed (strength, source, quote): app/history/cited.py.
         **cited.functions(),
+        # The long lists of an edition's page, each printed as one piece.
+        "record_html": RecordHtml(cited),
     }
 
 

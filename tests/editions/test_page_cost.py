@@ -3,9 +3,13 @@ API's list of editions read a stated number of statements the first time, and no
 for their data at the same content versions (another query string, another language), while
 a change shows at once and a signed-in organiser always reads the database."""
 
+from types import SimpleNamespace
+
 from sqlmodel import select
 
+from app.content_version import ContentVersions
 from app.editions.models import Edition
+from app.web.memo import VERSIONS, RowCopy, per_content_version
 from tests.factories import sign_in
 
 # The edition (1), its historical record (2-11: facts, figures, people, themes, outcomes,
@@ -77,3 +81,35 @@ def test_the_api_list_of_editions_costs_a_stated_number_of_statements(
         edition["slug"] for edition in listed.json()[:2]
     ]
     assert other_page.count <= MAX_EDITION_LIST_STATEMENTS, "\n\n".join(other_page.statements)
+
+
+def _request(public: bool) -> SimpleNamespace:
+    """What per_content_version reads of a request: the versions the public cache left."""
+    state = {VERSIONS: ContentVersions(site=1)} if public else {}
+    return SimpleNamespace(scope={"state": state}, app=SimpleNamespace(state=SimpleNamespace()))
+
+
+def test_what_is_kept_for_the_public_is_made_once_and_never_for_others() -> None:
+    kept: list[str] = []
+
+    def keep(value: str) -> str:
+        kept.append(value)
+        return f"kept {value}"
+
+    public = _request(public=True)
+    for _ in range(2):
+        assert per_content_version(public, ("k",), lambda: "v", edition=None, keep=keep) == (
+            "kept v"
+        )
+    assert kept == ["v"]
+    other = _request(public=False)
+    assert per_content_version(other, ("k",), lambda: "v", edition=None, keep=keep) == "v"
+    assert kept == ["v"]
+
+
+def test_a_row_copy_has_the_rows_columns_as_plain_attributes(db_session) -> None:
+    edition = db_session.exec(select(Edition).where(Edition.slug == "2024-fez")).one()
+    copy = RowCopy(edition)
+    assert copy.title_en == edition.title_en and copy.city_aliases == edition.city_aliases
+    assert copy.start_date == edition.start_date and copy.id == edition.id
+    assert set(vars(copy)) == set(Edition.model_fields)
