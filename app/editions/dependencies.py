@@ -7,13 +7,13 @@ from fastapi import Depends, Path, Request
 from app.db import DbSessionDep
 from app.editions import service as editions_service
 from app.editions.models import Edition
-from app.web.memo import per_content_version
+from app.web.memo import per_content_version_async
 from app.web.params import SlugPath
 
 
-def _visible_edition(slug: SlugPath, request: Request, db_session: DbSessionDep) -> Edition:
+async def _visible_edition(slug: SlugPath, request: Request, db_session: DbSessionDep) -> Edition:
     signed_in = getattr(request.state, "account", None) is not None
-    return per_content_version(
+    return await per_content_version_async(
         request,
         ("edition", slug),
         lambda: editions_service.get_edition(db_session, slug, include_drafts=signed_in),

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
+from app import i18n
 from app.agenda import publishing as agenda_publishing
 from app.auth.access import Access, CurrentAccount, allow, may
 from app.db import DbSessionDep
@@ -14,10 +15,11 @@ from app.editions import service as editions_service
 from app.editions.dependencies import VisibleEdition
 from app.editions.models import Edition, EditionStatus
 from app.history import service as history_service
+from app.history.record_html import RecordHtml
 from app.outcomes import service as outcomes_service
 from app.statistics import service as statistics_service
 from app.web.memo import per_content_version, row_copy
-from app.web.templating import render
+from app.web.templating import cited_html, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,7 +36,22 @@ def edition_page(
         edition=edition.slug,
         keep=_public_copies,
     )
-    return render(request, "editions/page.html", {"edition": edition, **data})
+    # Its long lists as HTML, built once for each language at the same content versions,
+    # like the data they show.
+    language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
+    lists = per_content_version(
+        request,
+        ("edition_page_lists", edition.id, language),
+        lambda: RecordHtml(cited_html(request, language)).edition_page(
+            record=data["record"],
+            edition=data["edition"],
+            country=data["country"],
+            disputed=data["disputed"],
+            statements=data["statements"],
+        ),
+        edition=edition.slug,
+    )
+    return render(request, "editions/page.html", {"edition": edition, **data, "lists": lists})
 
 
 def _public_copies(data: dict[str, Any]) -> dict[str, Any]:

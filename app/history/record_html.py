@@ -41,6 +41,22 @@ class RecordHtml:
             label = self._labels[message] = escape(self.gettext(message))
         return label
 
+    def edition_page(
+        self, *, record: Any, edition: Any, country: Any, disputed: set[str], statements: Any
+    ) -> dict[str, Markup]:
+        """Every list of an edition's page, by the name the template prints it under."""
+        return {
+            "facts": self.facts(record, edition, country, disputed),
+            "summary_citations": self.summary_citations(record),
+            "statements": self.statements(record),
+            "people": self.people(record),
+            "themes": self.texts(record.themes, record.sources),
+            "outcome_statements": self.outcome_statements(statements, edition),
+            "outcomes": self.texts(record.outcomes, record.sources),
+            "figures": self.figures(record),
+            "sources": self.sources(record),
+        }
+
     def facts(self, record: Any, edition: Any, country: Any, disputed: set[str]) -> Markup:
         """What the sources say of the edition's attributes: one item per source."""
         cited, sources = self.cited, record.sources

@@ -19,12 +19,14 @@ from collections.abc import Callable, Hashable
 from functools import cache
 from typing import Any, TypeVar
 
+import anyio.to_thread
 from fastapi import Request
 from sqlalchemy import inspect
 
 from app.content_version import ContentVersions
 
 T = TypeVar("T")
+MISSING = object()
 VERSIONS = "content_versions"  # the request state key the response cache fills
 
 
@@ -37,13 +39,21 @@ class ContentMemo:
         self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def peek(self, key: Hashable) -> Any:
+        """The value kept for ``key``, or ``MISSING``."""
         now = time.monotonic()
         with self._lock:
             found = self._entries.get(key)
             if found is not None and now - found[0] < self.max_age:
                 self._entries.move_to_end(key)
                 return found[1]
+        return MISSING
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        found = self.peek(key)
+        if found is not MISSING:
+            return found
+        now = time.monotonic()
         value = compute()
         with self._lock:
             self._entries[key] = (now, value)
@@ -73,12 +83,36 @@ def per_content_version(
     versions = public_versions(request)
     if versions is None:
         return compute()
+    kept = compute if keep is None else lambda: keep(compute())
+    return _memo(request).get((*key, versions.of(edition)), kept)
+
+
+async def per_content_version_async(
+    request: Request,
+    key: tuple[Hashable, ...],
+    compute: Callable[[], T],
+    *,
+    edition: str | None,
+    keep: Callable[[T], T] | None = None,
+) -> T:
+    """``per_content_version`` for an async dependency: a value already kept is returned on
+    the event loop, without the trip to a worker thread that ``compute()`` (a query) needs."""
+    versions = public_versions(request)
+    if versions is not None:
+        found = _memo(request).peek((*key, versions.of(edition)))
+        if found is not MISSING:
+            return found
+    return await anyio.to_thread.run_sync(
+        lambda: per_content_version(request, key, compute, edition=edition, keep=keep)
+    )
+
+
+def _memo(request: Request) -> ContentMemo:
     # One per application, like its response cache (and its lifetime).
     memo = getattr(request.app.state, "content_memo", None)
     if memo is None:
         memo = request.app.state.content_memo = ContentMemo()
-    kept = compute if keep is None else lambda: keep(compute())
-    return memo.get((*key, versions.of(edition)), kept)
+    return memo
 
 
 @cache

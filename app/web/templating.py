@@ -14,7 +14,6 @@ from app import i18n
 from app.config import ROOT_DIR, get_settings
 from app.errors import DomainError
 from app.history.cited import CitedHtml
-from app.history.record_html import RecordHtml
 from app.i18n import N_
 from app.web import labels
 from app.web.csrf import csrf_form_token
@@ -142,9 +141,6 @@ def page_context(request: Request) -> dict[str, Any]:
     def translate_plural(singular: str, plural: str, n: int, **params: Any) -> str:
         return i18n.ngettext(language, singular, plural, n, **params)
 
-    def url_for(name: str, /, **path_params: Any) -> str:
-        return route_path(request.app, name, **path_params)
-
     address: str | None = None
 
     def language_url(code: str) -> str:
@@ -157,19 +153,8 @@ def page_context(request: Request) -> dict[str, Any]:
             address = f"{page_address(request)}?{rest}{'&' if rest else ''}lang="
         return address + quote_plus(code)
 
-    def localized(obj: Any, field: str) -> tuple[str | None, bool]:
-        return i18n.localized(obj, field, language)
-
-    def fact_value(field: str, value: Any) -> str:
-        return i18n.format_fact_value(field, value, language)
-
-    cited = CitedHtml(
-        language=language,
-        gettext=translations.gettext,
-        url_for=url_for,
-        localized=localized,
-        fact_value=fact_value,
-    )
+    cited = cited_html(request, language)
+    url_for, localized, fact_value = cited.url_for, cited.localized, cited.fact_value
     return {
         "request": request,
         "lang": language,
@@ -211,9 +196,31 @@ def page_context(request: Request) -> dict[str, Any]:
         "flash": None,  # render() puts the one-time message of the last action here
         # How a fact is backed (strength, source, quote): app/history/cited.py.
         **cited.functions(),
-        # The long lists of an edition's page, each printed as one piece.
-        "record_html": RecordHtml(cited),
     }
+
+
+def cited_html(request: Request, language: str | None = None) -> CitedHtml:
+    """How facts are backed (strength, source, quote), as HTML in the reader's language,
+    with links to this application's routes."""
+    if language is None:
+        language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
+
+    def url_for(name: str, /, **path_params: Any) -> str:
+        return route_path(request.app, name, **path_params)
+
+    def localized(obj: Any, field: str) -> tuple[str | None, bool]:
+        return i18n.localized(obj, field, language)
+
+    def fact_value(field: str, value: Any) -> str:
+        return i18n.format_fact_value(field, value, language)
+
+    return CitedHtml(
+        language=language,
+        gettext=i18n.get_translations(language).gettext,
+        url_for=url_for,
+        localized=localized,
+        fact_value=fact_value,
+    )
 
 
 def error_message(request: Request, error: DomainError) -> str:

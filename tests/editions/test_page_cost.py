@@ -10,7 +10,7 @@ from sqlmodel import select
 from app.content_version import ContentVersions
 from app.editions.models import Edition
 from app.web.memo import VERSIONS, RowCopy, per_content_version
-from tests.factories import sign_in
+from tests.factories import make_statement, sign_in
 
 # The edition (1), its historical record (2-11: facts, figures, people, themes, outcomes,
 # statements, summary citations, disputed subjects, sources), its country (12), the
@@ -46,6 +46,29 @@ def test_a_change_shows_at_once_on_a_page_rendered_again(client, db_session) -> 
     db_session.add(edition)
     db_session.commit()
     assert "Palais des Congrès de Fès" in client.get("/editions/2024-fez?n=2").text
+
+
+def test_a_published_statement_shows_at_once_in_every_language_rendered_before(
+    client, db_session
+) -> None:
+    """The page's lists are kept per content version and language: a statement published
+    after a reader of each language saw the page is listed on their next uncached reading."""
+    for language in ("en", "fr", "ar"):
+        page = client.get(f"/editions/2024-fez?n=1&lang={language}")
+        assert "Fez Tenth Anniversary Declaration" not in page.text
+    edition = db_session.exec(select(Edition).where(Edition.slug == "2024-fez")).one()
+    make_statement(
+        db_session,
+        edition,
+        status="published",
+        title_en="Fez Tenth Anniversary Declaration",
+        title_fr="Fez Tenth Anniversary Declaration",
+        title_ar="Fez Tenth Anniversary Declaration",
+    )
+    for language in ("en", "fr", "ar"):
+        page = client.get(f"/editions/2024-fez?n=2&lang={language}")
+        assert page.headers["x-cache"] == "miss"
+        assert "Fez Tenth Anniversary Declaration" in page.text, language
 
 
 def test_a_signed_in_organiser_reads_the_database_every_time(
