@@ -1,6 +1,7 @@
 """What public pages read from the database, kept per content version so that a page
 rendered again (another language, another query string, a cache entry expired) costs no
-query.
+query; and what is built from it alone, the same for every reader of a language (the long
+lists of an edition's page as HTML).
 
 Only for the requests the public response cache serves (anonymous GETs of public paths,
 ``app/web/middleware.py``), which leaves there the content versions it keyed them on: the
