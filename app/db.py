@@ -38,6 +38,13 @@ POOL_HEADROOM = 40
 # closed a connection for most requests of a burst (on PostgreSQL a server process each).
 # Opened only when a burst needs them; at most this many a worker, as before.
 POOL_SIZE = POOL_HEADROOM + 10
+# A request holds its connection from its first statement to the end of its unit of work,
+# across its trips to worker threads. So that a thread asking for a connection always gets
+# one, at most this many requests of a process have a unit of work open at once; the others
+# wait for their turn on the event loop, holding neither thread nor connection. The rest of
+# the pool serves what opens its own connections: the content versions, the health checks,
+# the mail delivered after a response and the PDF rendering thread.
+UNITS_OF_WORK = POOL_SIZE - 10
 # Seconds an SQLite writer waits for another connection's write transaction to end.
 BUSY_TIMEOUT = 30
 
@@ -185,6 +192,9 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _write_turn: RunVar[anyio.Lock] = RunVar("write_turn")
 
 
+_units_of_work: RunVar[anyio.Semaphore] = RunVar("units_of_work")
+
+
 def _turn() -> anyio.Lock:
     try:
         return _write_turn.get()
@@ -192,6 +202,15 @@ def _turn() -> anyio.Lock:
         lock = anyio.Lock()
         _write_turn.set(lock)
         return lock
+
+
+def _unit_of_work_slot() -> anyio.Semaphore:
+    try:
+        return _units_of_work.get()
+    except LookupError:
+        slots = anyio.Semaphore(UNITS_OF_WORK)
+        _units_of_work.set(slots)
+        return slots
 
 
 @asynccontextmanager
@@ -218,18 +237,22 @@ async def get_db_session(request: Request) -> AsyncIterator[Session]:
     A request that may write (POST, PUT, PATCH, DELETE) begins its transaction at once, on
     SQLite IMMEDIATE after its turn among this process's writers, so that reading then
     writing can never be refused; reads (GET, HEAD) never take the write lock and, in WAL
-    mode, never wait for a writer."""
+    mode, never wait for a writer. Every unit of work first waits for one of the process's
+    ``UNITS_OF_WORK`` slots."""
     engine = get_engine()
     if request.method not in UNSAFE_METHODS:
-        async with _unit_of_work(Session(engine, expire_on_commit=False)) as db_session:
+        async with (
+            _unit_of_work_slot(),
+            _unit_of_work(Session(engine, expire_on_commit=False)) as db_session,
+        ):
             yield db_session
         return
     db_session = Session(writer(engine), expire_on_commit=False)
     if engine.dialect.name != "sqlite":
-        async with _unit_of_work(db_session):
+        async with _unit_of_work_slot(), _unit_of_work(db_session):
             yield db_session
         return
-    async with _turn(), _unit_of_work(db_session):
+    async with _unit_of_work_slot(), _turn(), _unit_of_work(db_session):
         # Wait for other processes' writers in a worker thread, not on the event loop.
         await anyio.to_thread.run_sync(db_session.connection)
         yield db_session

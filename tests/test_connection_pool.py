@@ -6,6 +6,7 @@ several milliseconds of both machines' time, paid again and again under load).
 The connections a process opens are counted in ``/metrics``
 (``marrakech_db_connections_opened_total``), where an operator sees the same churn."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -55,3 +56,30 @@ def test_a_burst_of_requests_reuses_the_pooled_connections(tmp_path: Path) -> No
     # At most one connection for each request in flight at once, each opened once; not one
     # for most of the 256 requests.
     assert opened <= CONCURRENCY, f"{opened} connections opened for {len(statuses)} requests"
+
+
+# More at once than a worker has pooled connections (50) and threads (40) together.
+READERS_AT_ONCE = 128
+
+
+def test_more_requests_at_once_than_pooled_connections_are_all_answered(tmp_path: Path) -> None:
+    """Each request holds its connection from its first statement to the end of its unit of
+    work, across its trips to worker threads. With more requests at once than connections,
+    requests holding one waited for a thread while every thread waited for a connection, and
+    the worker answered nothing until the pool's timeout (30 s), then 500. Requests now wait
+    for their turn on the event loop before they may take a connection."""
+    with migrated_database() as url:
+        links = open_edition(url, 8)
+        barrier = threading.Barrier(READERS_AT_ONCE)
+        with served_app(url, tmp_path) as (_process, base_url):
+
+            def read_own_list(serial: int) -> list[int]:
+                path = f"/api/v1/register/{links[serial % len(links)]}/participants"
+                with httpx.Client(base_url=base_url, timeout=120) as client:
+                    client.get("/livez")  # connected
+                    barrier.wait()
+                    return [client.get(path).status_code for _ in range(ROUNDS)]
+
+            with ThreadPoolExecutor(READERS_AT_ONCE) as pool:
+                answers = list(pool.map(read_own_list, range(READERS_AT_ONCE)))
+    assert answers == [[200] * ROUNDS] * READERS_AT_ONCE
