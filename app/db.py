@@ -252,7 +252,8 @@ async def get_db_session(request: Request) -> AsyncIterator[Session]:
         async with _unit_of_work_slot(), _unit_of_work(db_session):
             yield db_session
         return
-    async with _unit_of_work_slot(), _turn(), _unit_of_work(db_session):
+    # The turn first: writers waiting for it hold no slot, so reads are not queued behind them.
+    async with _turn(), _unit_of_work_slot(), _unit_of_work(db_session):
         # Wait for other processes' writers in a worker thread, not on the event loop.
         await anyio.to_thread.run_sync(db_session.connection)
         yield db_session
