@@ -4,7 +4,9 @@ each request beyond the first few (on PostgreSQL a new connection is a new serve
 several milliseconds of both machines' time, paid again and again under load).
 
 The connections a process opens are counted in ``/metrics``
-(``marrakech_db_connections_opened_total``), where an operator sees the same churn."""
+(``marrakech_db_connections_opened_total``), where an operator sees the same churn. And more
+requests at once than the pool has connections are all answered: none waits for a
+connection that only a request waiting for a thread could give back."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
