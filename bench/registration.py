@@ -10,11 +10,12 @@ connections; the slowest of those reads, a cold start, is printed) and then has
 ``concurrency`` simulated focal points post new members to their own links for ``seconds``.
 Each posts to ``POST /api/v1/register/{token}/participants``: the private link is the
 credential (no cookie, so no CSRF token is involved), and the rules are the form's
-(deadline, quota, one head, one registration per email per edition). Prints submissions/s, p50/p99 latency, the
-server-error count, and checks afterwards that no delegation exceeds its quota and that
-every accepted submission is stored. Meanwhile ``readers`` anonymous readers read public
-pages and API reads (the home page, other editions, the demo edition's page and agenda);
-the share of them answered by the public response cache (``X-Cache: hit``) is printed.
+(deadline, quota, one head, one registration per email per edition). Prints submissions/s,
+p50/p99 latency, the server-error count, and checks afterwards that no delegation exceeds
+its quota and that every accepted submission is stored. Meanwhile ``readers`` anonymous
+readers read public pages and API reads (the home page, other editions, the demo edition's
+page and agenda); the share of them answered by the public response cache (``X-Cache: hit``)
+is printed.
 
 Then the mixed burst (``tests/write_burst.py``, as in ``tests/test_write_burst.py``): on
 another fresh database, the app served by three uvicorn workers, ``--rounds`` times a
