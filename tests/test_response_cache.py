@@ -205,3 +205,16 @@ def test_an_accreditation_refreshes_the_home_page_figures(client, db_session) ->
     )
     assert review.status_code == 200, review.text
     assert client.get("/").headers["x-cache"] == "miss"
+
+
+def test_a_query_the_route_does_not_read_is_answered_but_not_stored(client) -> None:
+    """A parameter nobody reads gives the same page under a new key: stored, a client varying
+    it (``?n=1``, ``?n=2``...) would fill the cache with copies and push out what readers use."""
+    for serial in (1, 1, 2):
+        page = client.get(f"/editions/2024-fez?n={serial}")
+        assert page.status_code == 200 and "Nasser Bourita" in page.text
+        assert page.headers["x-cache"] == "miss"
+    # What the route reads (the page of a list) and the language are kept as before.
+    for path in ("/api/v1/editions?limit=2", "/editions/2024-fez?lang=fr"):
+        assert client.get(path).headers["x-cache"] == "miss"
+        assert client.get(path).headers["x-cache"] == "hit"

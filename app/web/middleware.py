@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from fastapi import params
+from fastapi.dependencies.utils import get_flat_params
 from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -261,6 +263,37 @@ def _shareable(start: Message, state: dict[str, Any]) -> bool:
     return True
 
 
+def _query_names(route: Any) -> frozenset[str]:
+    """The query parameters a route reads (its own and its dependencies'), and the language."""
+    names = _route_query_names.get(id(route))
+    if names is None:
+        dependant = getattr(route, "dependant", None)
+        fields = get_flat_params(dependant) if dependant is not None else []
+        names = frozenset(
+            field.alias for field in fields if isinstance(field.field_info, params.Query)
+        )
+        names |= {"lang"}
+        _route_query_names[id(route)] = names
+    return names
+
+
+# By the route's identity (routes live as long as the process): one entry per route.
+_route_query_names: dict[int, frozenset[str]] = {}
+
+
+def _reads_its_whole_query(scope: Scope) -> bool:
+    """Whether the route that answered reads every parameter of the query. Another is the
+    same response under a new key: stored, a client varying it (``?n=1``, ``?n=2``...) would
+    fill the cache with copies of one page and push out what readers use."""
+    query: bytes = scope.get("query_string", b"")
+    if not query:
+        return True
+    known = _query_names(scope.get("route"))
+    return all(
+        name in known for name, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    )
+
+
 class PublicResponseCache:
     """Serve repeated anonymous GETs of public pages and API reads from memory.
 
@@ -327,9 +360,10 @@ class PublicResponseCache:
         entry = await self._render(scope, receive, send, state)
         if entry is None:
             return
-        self.entries[key] = entry
-        while len(self.entries) > self.max_entries:
-            self.entries.popitem(last=False)
+        if _reads_its_whole_query(scope):
+            self.entries[key] = entry
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
         await self._replay(scope, entry, send, b"miss")
 
     async def _render(
