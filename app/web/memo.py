@@ -94,7 +94,6 @@ async def per_content_version_async(
     compute: Callable[[], T],
     *,
     edition: str | None,
-    keep: Callable[[T], T] | None = None,
 ) -> T:
     """``per_content_version`` for an async dependency: a value already kept is returned on
     the event loop, without the trip to a worker thread that ``compute()`` (a query) needs."""
@@ -104,7 +103,7 @@ async def per_content_version_async(
         if found is not MISSING:
             return found
     return await anyio.to_thread.run_sync(
-        lambda: per_content_version(request, key, compute, edition=edition, keep=keep)
+        lambda: per_content_version(request, key, compute, edition=edition)
     )
 
 
