@@ -54,7 +54,16 @@ def test_a_burst_of_requests_reuses_the_pooled_connections(tmp_path: Path) -> No
                     for status in answers
                 ]
             opened = scraped(base_url, token, OPENED) - before
+            lists = [
+                httpx.get(f"{base_url}/api/v1/register/{link}/participants").json()
+                for link in links
+            ]
     assert statuses == [201] * (CONCURRENCY * ROUNDS)
+    # Each focal point finds every member it registered.
+    expected = sorted(f"Member{n}" for n in range(ROUNDS))
+    assert [sorted(member["given_name"] for member in members) for members in lists] == [
+        expected
+    ] * CONCURRENCY
     # At most one connection for each request in flight at once, each opened once; not one
     # for most of the 256 requests.
     assert opened <= CONCURRENCY, f"{opened} connections opened for {len(statuses)} requests"
@@ -74,14 +83,33 @@ def test_more_requests_at_once_than_pooled_connections_are_all_answered(tmp_path
         links = open_edition(url, 8)
         barrier = threading.Barrier(READERS_AT_ONCE)
         with served_app(url, tmp_path) as (_process, base_url):
+            for index, link in enumerate(links):  # one member each, named after its link
+                registered = httpx.post(
+                    f"{base_url}/api/v1/register/{link}/participants",
+                    json={
+                        "given_name": f"Head{index}",
+                        "family_name": "Pool",
+                        "function": "Director",
+                        "role": "head",
+                        "email": f"head{index}@pool.example",
+                    },
+                )
+                assert registered.status_code == 201, registered.text
 
-            def read_own_list(serial: int) -> list[int]:
+            def read_own_list(serial: int) -> list[tuple[int, list[str]]]:
                 path = f"/api/v1/register/{links[serial % len(links)]}/participants"
                 with httpx.Client(base_url=base_url, timeout=120) as client:
                     client.get("/livez")  # connected
                     barrier.wait()
-                    return [client.get(path).status_code for _ in range(ROUNDS)]
+                    answers = [client.get(path) for _ in range(ROUNDS)]
+                return [
+                    (answer.status_code, [member["given_name"] for member in answer.json()])
+                    for answer in answers
+                ]
 
             with ThreadPoolExecutor(READERS_AT_ONCE) as pool:
                 answers = list(pool.map(read_own_list, range(READERS_AT_ONCE)))
-    assert answers == [[200] * ROUNDS] * READERS_AT_ONCE
+    # Every reader gets its own delegation's list, and only it.
+    assert answers == [
+        [(200, [f"Head{serial % len(links)}"])] * ROUNDS for serial in range(READERS_AT_ONCE)
+    ]
