@@ -104,9 +104,9 @@ def create_app() -> FastAPI:
 
 def _prepare_routes(app: FastAPI) -> None:
     """Build what FastAPI otherwise builds at the first request reaching each included
-    router (its routes' parameter models and validators: about 0.1 s for the whole app),
-    before the worker accepts a connection. Otherwise the first requests after a start,
-    a burst of them at once, all wait for it in turn."""
+    router (its routes' parameter models and validators) before the worker accepts a
+    connection. Otherwise the first requests after a start, a burst of them at once, all
+    wait for it in turn."""
     for route in app.router.routes:
         effective_route_contexts = getattr(route, "effective_route_contexts", None)
         if effective_route_contexts is not None:
