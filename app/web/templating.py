@@ -199,11 +199,9 @@ def page_context(request: Request) -> dict[str, Any]:
     }
 
 
-def cited_html(request: Request, language: str | None = None) -> CitedHtml:
+def cited_html(request: Request, language: str) -> CitedHtml:
     """How facts are backed (strength, source, quote), as HTML in the reader's language,
     with links to this application's routes."""
-    if language is None:
-        language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
 
     def url_for(name: str, /, **path_params: Any) -> str:
         return route_path(request.app, name, **path_params)
